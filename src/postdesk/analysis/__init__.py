@@ -1,0 +1,1 @@
+"""The Qt-free analysis engine: counting, readability, plain English and grammar."""

@@ -1,0 +1,1 @@
+"""Runtime assets (icons, stylesheet, data files), read with importlib.resources."""

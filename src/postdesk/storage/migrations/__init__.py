@@ -1,0 +1,1 @@
+"""Alembic migrations, shipped as package data so installed and bundled apps can migrate."""

@@ -1,0 +1,285 @@
+"""The main window: "My drafts" beside the editor, with autosave."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QListView,
+    QMainWindow,
+    QMessageBox,
+    QPlainTextEdit,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from postdesk import APP_NAME
+from postdesk.recovery import write_recovery_copy
+from postdesk.ui.autosave import Autosave
+from postdesk.ui.dbworker import DatabaseWorker
+from postdesk.ui.draft_list import DraftListModel
+
+if TYPE_CHECKING:
+    from postdesk.storage.database import Database
+    from postdesk.storage.drafts import DraftRecord, DraftStore, DraftSummary
+
+logger = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    """Drafts list and editor. Shown before the database is open, then filled in.
+
+    Signals:
+        draft_loaded: a draft is in the editor and can be typed into (its id).
+        draft_saved: the draft in the editor was saved (its id).
+    """
+
+    draft_loaded = Signal(int)
+    draft_saved = Signal(int)
+
+    def __init__(self, worker: DatabaseWorker) -> None:
+        super().__init__()
+        self._worker = worker
+        self._database: Database | None = None
+        self._store: DraftStore | None = None
+        self.setWindowTitle(APP_NAME)
+        self.resize(1100, 720)
+
+        self.drafts_model = DraftListModel()
+        self.drafts_view = QListView()
+        self.drafts_view.setModel(self.drafts_model)
+        self.drafts_view.setAccessibleName("My drafts")
+        self.drafts_view.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
+        self.drafts_view.activated.connect(self._on_draft_chosen)
+        self.drafts_view.clicked.connect(self._on_draft_chosen)
+
+        self.editor = QPlainTextEdit()
+        self.editor.setAccessibleName("Post text")
+        self.editor.setAccessibleDescription("Type your post. It is saved as you type.")
+        self.editor.setPlaceholderText("Opening your drafts…")
+        self.editor.setReadOnly(True)
+        self.editor.setTabChangesFocus(True)
+        self.editor.document().setDocumentMargin(8)
+        editor_font = QFont(self.editor.font())
+        editor_font.setPointSizeF(editor_font.pointSizeF() * 1.25)
+        self.editor.setFont(editor_font)
+
+        self.autosave = Autosave(self.editor, worker, self)
+        self.autosave.saved.connect(self._on_saved)
+        self.autosave.failed.connect(self._on_save_failed)
+
+        self.status = QLabel("Opening database…")
+        self.status.setAccessibleName("Save status")
+        self.statusBar().addWidget(self.status, 1)
+
+        splitter = QSplitter()
+        splitter.addWidget(_labelled("&My drafts", self.drafts_view))
+        splitter.addWidget(_labelled("&Post", self.editor))
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([280, 820])
+        self.setCentralWidget(splitter)
+        self.setTabOrder(self.editor, self.drafts_view)
+        self._build_menus()
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self.new_action = QAction("&New draft", self)
+        self.new_action.setShortcut(QKeySequence.StandardKey.New)
+        self.new_action.setEnabled(False)
+        self.new_action.triggered.connect(self.new_draft)
+        self.save_action = QAction("&Save now", self)
+        self.save_action.setShortcut(QKeySequence.StandardKey.Save)
+        self.save_action.setEnabled(False)
+        self.save_action.triggered.connect(self._save_now)
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        for action in (self.new_action, self.save_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(quit_action)
+
+    # -- opening ---------------------------------------------------------------------------
+
+    def attach(self, database: Database) -> None:
+        """Use this open database: load the latest draft, or start one."""
+        # Imported here, not at the top: SQLAlchemy is loaded by then (start-up speed).
+        from postdesk.storage.drafts import DraftStore
+
+        self.drafts_model = DraftListModel()
+        self.drafts_view.setModel(self.drafts_model)
+        self._database = database
+        store = self._store = DraftStore(database.engine, database.current_user)
+
+        def load() -> tuple[DraftRecord, list[DraftSummary]]:
+            draft = store.latest() or store.create()
+            return draft, store.summaries()
+
+        self._worker.call(load, self._on_initial_load, self._on_load_failed)
+
+    def _on_initial_load(self, loaded: tuple[DraftRecord, list[DraftSummary]]) -> None:
+        draft, summaries = loaded
+        self.drafts_model.set_drafts(summaries)
+        self._show_draft(draft)
+        self.new_action.setEnabled(True)
+        self.save_action.setEnabled(True)
+        self._set_status(f"Signed in as {self._store.author if self._store else ''}")
+
+    def _on_load_failed(self, error: BaseException) -> None:
+        logger.error("Could not load drafts: %s", error)
+        self._set_status(f"Could not load your drafts: {error}")
+
+    def _show_draft(self, draft: DraftRecord) -> None:
+        assert self._store is not None
+        # Track first, so loading the text is not mistaken for an edit.
+        self.autosave.track(self._store, draft.id, draft.body, draft.cursor_position)
+        self.editor.setPlainText(draft.body)
+        cursor = self.editor.textCursor()
+        # Qt positions count UTF-16 units; the last valid one is characterCount() - 1.
+        last = self.editor.document().characterCount() - 1
+        cursor.setPosition(max(0, min(draft.cursor_position, last)))
+        self.editor.setTextCursor(cursor)
+        self.autosave.track(
+            self._store, draft.id, self.editor.toPlainText(), self.editor.textCursor().position()
+        )
+        self.editor.setPlaceholderText("Write your post here.")
+        self.editor.setReadOnly(False)
+        self.editor.ensureCursorVisible()
+        self.editor.setFocus()
+        self._select_in_list(draft.id)
+        logger.info("Opened draft %s", draft.id)
+        self.draft_loaded.emit(draft.id)
+
+    def _select_in_list(self, draft_id: int) -> None:
+        row = self.drafts_model.row_of(draft_id)
+        if row is not None:
+            self.drafts_view.selectionModel().setCurrentIndex(
+                self.drafts_model.index(row), QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
+
+    # -- drafts ----------------------------------------------------------------------------
+
+    @Slot()
+    def new_draft(self) -> None:
+        """Save the current draft, then start a new empty one."""
+        store = self._store
+        if store is None or not self._save_before_switching():
+            return
+
+        def create() -> tuple[DraftRecord, list[DraftSummary]]:
+            draft = store.create()
+            return draft, store.summaries()
+
+        self._worker.call(create, self._on_initial_load, self._on_load_failed)
+
+    @Slot(QModelIndex)
+    def _on_draft_chosen(self, index: QModelIndex) -> None:
+        store = self._store
+        draft_id = self.drafts_model.draft_id_at(index)
+        if store is None or draft_id is None or draft_id == self.autosave.draft_id:
+            return
+        if not self._save_before_switching():
+            return
+
+        def load() -> DraftRecord | None:
+            return store.get(draft_id)
+
+        self._worker.call(load, self._on_chosen_loaded, self._on_load_failed)
+
+    def _on_chosen_loaded(self, draft: DraftRecord | None) -> None:
+        if draft is None:
+            self._set_status("That draft no longer exists.")
+            self._refresh_list()
+            return
+        self._show_draft(draft)
+
+    def _save_before_switching(self) -> bool:
+        try:
+            self.autosave.save_now()
+        except Exception as exc:
+            self._set_status(f"Not saved: {exc}. Your text is still here.")
+            return False
+        return True
+
+    @Slot()
+    def _save_now(self) -> None:
+        if self._save_before_switching():
+            self._set_status("Saved")
+            self._refresh_list()
+
+    def _refresh_list(self) -> None:
+        store = self._store
+        if store is None:
+            return
+        current = self.autosave.draft_id
+
+        def refreshed(rows: list[DraftSummary]) -> None:
+            self.drafts_model.set_drafts(rows)
+            if current is not None:
+                self._select_in_list(current)
+
+        self._worker.call(store.summaries, refreshed, self._on_load_failed)
+
+    @Slot(object)
+    def _on_saved(self, when: datetime) -> None:
+        self._set_status(f"Saved at {when.astimezone():%H:%M:%S}")
+        if self.autosave.draft_id is not None:
+            self.draft_saved.emit(self.autosave.draft_id)
+        self._refresh_list()
+
+    @Slot(str)
+    def _on_save_failed(self, reason: str) -> None:
+        self._set_status(f"Not saved yet ({reason}). Your text is safe here; retrying.")
+
+    def _set_status(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.setAccessibleDescription(text)
+
+    # -- closing ---------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Save before closing; if that fails, keep a recovery copy. Never lose text."""
+        if self.autosave.has_unsaved_changes():
+            try:
+                self.autosave.save_now()
+            except Exception as exc:
+                self._rescue(exc)
+        event.accept()
+
+    def _rescue(self, error: BaseException) -> None:
+        text = self.editor.toPlainText()
+        logger.error("Final save failed (%s); writing a recovery copy", error)
+        try:
+            path = write_recovery_copy(self.autosave.draft_id, text)
+        except OSError as exc:
+            QMessageBox.critical(
+                self,
+                "Your draft could not be saved",
+                f"PostDesk could not save your draft ({error}) or write a recovery copy ({exc}).",
+            )
+            return
+        QMessageBox.warning(
+            self,
+            "Your draft was saved to a recovery file",
+            f"PostDesk could not save to its database ({error}).\n\n"
+            f"Your text is safe in this file:\n{path}",
+        )
+
+
+def _labelled(text: str, widget: QWidget) -> QWidget:
+    """A widget with a visible label that is also its keyboard shortcut (buddy)."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(6, 6, 6, 6)
+    label = QLabel(text)
+    label.setBuddy(widget)
+    layout.addWidget(label)
+    layout.addWidget(widget)
+    return box

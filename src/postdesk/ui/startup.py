@@ -1,0 +1,85 @@
+"""Start-up: show the window at once, open the database in the background, explain bad starts."""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Future
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from postdesk import APP_NAME
+from postdesk.storage.errors import DatabaseOpenError, OpenProblem
+from postdesk.ui.dbworker import DatabaseWorker
+from postdesk.ui.main_window import MainWindow
+
+if TYPE_CHECKING:
+    # Start-up imports no SQLAlchemy on the GUI thread: the opening thread loads it.
+    from postdesk.storage.database import Database
+
+logger = logging.getLogger(__name__)
+
+# The exit status when PostDesk could not open its database.
+EXIT_DATABASE_PROBLEM = 1
+
+
+class StartupProblemBox(QMessageBox):
+    """Says what went wrong with the database, where it is, and what to do."""
+
+    def __init__(self, error: DatabaseOpenError, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.error = error
+        self.setIcon(QMessageBox.Icon.Critical)
+        self.setWindowTitle(f"{APP_NAME} cannot start")
+        self.setText(error.title)
+        self.setInformativeText(f"{error.location}\n\n{error.advice}")
+        self.setDetailedText(f"Reason: {error.detail}")
+        self.setStandardButtons(QMessageBox.StandardButton.Close)
+        self.setAccessibleName(error.title)
+        self.setAccessibleDescription(error.advice)
+
+
+class Startup(QObject):
+    """Owns the start-up sequence so tests can drive it with their own QApplication.
+
+    Signals:
+        ready: the database is open and attached to the window.
+        problem_shown: the database could not be opened; the dialog is on screen.
+    """
+
+    ready = Signal()
+    problem_shown = Signal(object)
+
+    def __init__(self, app: QApplication, opening: Future[Database]) -> None:
+        super().__init__()
+        self._app = app
+        self.worker = DatabaseWorker()
+        self.window = MainWindow(self.worker)
+        self.problem_box: StartupProblemBox | None = None
+        self.database: Database | None = None
+        self.worker.adopt(opening, self._on_opened, self._on_failed)
+
+    def _on_opened(self, database: Database) -> None:
+        self.database = database
+        self.window.attach(database)
+        self.ready.emit()
+
+    def _on_failed(self, error: BaseException) -> None:
+        if not isinstance(error, DatabaseOpenError):
+            logger.error("Unexpected error opening the database", exc_info=error)
+            error = DatabaseOpenError(
+                OpenProblem.UNWRITABLE, "(database)", f"{type(error).__name__}: {error}"
+            )
+        logger.error("Start-up problem shown: %s (%s)", error.problem.value, error.location)
+        self.window.hide()
+        box = self.problem_box = StartupProblemBox(error)
+        box.finished.connect(lambda _result: self._app.exit(EXIT_DATABASE_PROBLEM))
+        box.open()
+        self.problem_shown.emit(error)
+
+    def shutdown(self) -> None:
+        """Stop background work and close the database (after the window has closed)."""
+        self.worker.shutdown()
+        if self.database is not None:
+            self.database.dispose()
