@@ -21,6 +21,7 @@ logger = logging.getLogger(__name__)
 
 SETTINGS_VERSION = 1
 SETTINGS_FILE_NAME = "settings.json"
+GRAMMAR_MODES = ("off", "local", "server")
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,11 @@ class Settings:
     version: int = SETTINGS_VERSION
     # None means the embedded SQLite database in the user data folder.
     database_url: str | None = None
+    # Grammar checking: "local" (LanguageTool downloaded and run on this computer, which
+    # needs internet once and Java), "server" (a department's own LanguageTool, so drafts
+    # stay inside its network) or "off". Offline en-GB spelling runs whenever it cannot.
+    grammar_mode: str = "local"
+    languagetool_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -48,8 +54,10 @@ def settings_path() -> Path:
 def _valid(name: str, value: Any) -> bool:
     if name == "version":
         return isinstance(value, int) and not isinstance(value, bool)
-    if name == "database_url":
+    if name in ("database_url", "languagetool_url"):
         return value is None or (isinstance(value, str) and value.strip() != "")
+    if name == "grammar_mode":
+        return value in GRAMMAR_MODES
     return False
 
 

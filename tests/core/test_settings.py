@@ -68,3 +68,17 @@ def test_newer_file_is_read_as_far_as_understood(tmp_path: Path) -> None:
     assert loaded.settings.database_url == "sqlite:///n.sqlite3"
     assert loaded.settings.version == SETTINGS_VERSION
     assert any("newer PostDesk" in p for p in loaded.problems)
+
+
+def test_grammar_settings_are_validated(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"grammar_mode": "server", "languagetool_url": "http://lt:8081"}))
+    loaded = settings.load(path)
+    assert loaded.settings.grammar_mode == "server"
+    assert loaded.settings.languagetool_url == "http://lt:8081"
+    assert loaded.problems == []
+
+    path.write_text(json.dumps({"grammar_mode": "cloud"}))
+    loaded = settings.load(path)
+    assert loaded.settings.grammar_mode == Settings().grammar_mode
+    assert any("grammar_mode" in p for p in loaded.problems)
