@@ -11,6 +11,7 @@ import logging
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import sqlalchemy as sa
@@ -18,6 +19,9 @@ from sqlalchemy.engine import make_url
 
 from postdesk import logs
 from postdesk.storage.database import DatabaseLocation, sqlite_url
+
+if TYPE_CHECKING:
+    from postdesk.workflow.service import Workflow
 
 PG_URL_ENV = "POSTDESK_TEST_DATABASE_URL"
 PG_ADMIN_URL_ENV = "POSTDESK_TEST_PG_ADMIN_URL"
@@ -83,3 +87,84 @@ def log_file(user_folders: Path) -> Iterator[Path]:
     for handler in list(root.handlers):
         root.removeHandler(handler)
         handler.close()
+
+
+class Team:
+    """People on one database: on SQLite, names; on PostgreSQL, real database logins.
+
+    On PostgreSQL each person connects as their own login role (created for the test and
+    granted postdesk_user), so the database's own rules see who they are.
+    """
+
+    def __init__(self, location: DatabaseLocation) -> None:
+        from postdesk.storage.database import open_database
+
+        self.location = location
+        self.database = open_database(location)
+        self.is_postgres = not location.is_sqlite
+        self._suffix = uuid.uuid4().hex[:6]
+        self._engines: dict[str, sa.Engine] = {}
+        self._roles: list[str] = []
+
+    def login(self, name: str) -> str:
+        """The login this test's `name` has on this backend."""
+        return f"{name}_{self._suffix}" if self.is_postgres else name
+
+    def engine(self, name: str) -> sa.Engine:
+        """An engine that connects as `name` (the one shared engine on SQLite)."""
+        if not self.is_postgres:
+            return self.database.engine
+        login = self.login(name)
+        if login not in self._engines:
+            if login not in self._roles:
+                with self.database.engine.begin() as connection:
+                    connection.exec_driver_sql(f'CREATE ROLE "{login}" LOGIN')
+                    connection.exec_driver_sql(f'GRANT postdesk_user TO "{login}"')
+                self._roles.append(login)
+            url = self.location.url.set(username=login)
+            self._engines[login] = sa.create_engine(url)
+        return self._engines[login]
+
+    def add(self, name: str, *roles: str) -> str:
+        """Register `name` with roles (as the database owner, the first admin)."""
+        from postdesk.workflow.people import People
+        from postdesk.workflow.states import Role
+
+        self.engine(name)  # creates the login role on PostgreSQL
+        owner = self.database.current_user
+        People(self.database.engine, owner).add(self.login(name), [Role(r) for r in roles])
+        return self.login(name)
+
+    def workflow(self, name: str, **options: object) -> Workflow:
+        """`name`'s view of the workflow."""
+        from postdesk.workflow.service import Workflow
+
+        return Workflow(self.engine(name), self.login(name), **options)  # type: ignore[arg-type]
+
+    def close(self) -> None:
+        for engine in self._engines.values():
+            engine.dispose()
+        self.database.dispose()
+        if self._roles:
+            admin = sa.create_engine(os.environ[PG_ADMIN_URL_ENV], isolation_level="AUTOCOMMIT")
+            with admin.connect() as connection:
+                # Roles are cluster-wide, unlike the test's database: drop them too.
+                for login in self._roles:
+                    connection.exec_driver_sql(f'DROP ROLE IF EXISTS "{login}"')
+            admin.dispose()
+
+
+@pytest.fixture
+def team(any_location: DatabaseLocation) -> Iterator[Team]:
+    """People working on one database, on SQLite and on PostgreSQL."""
+    people = Team(any_location)
+    yield people
+    people.close()
+
+
+@pytest.fixture
+def pg_team(pg_location: DatabaseLocation) -> Iterator[Team]:
+    """People on a PostgreSQL database only (rules that need session_user)."""
+    people = Team(pg_location)
+    yield people
+    people.close()

@@ -37,6 +37,10 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands.add_parser("upgrade", help="apply any pending migrations")
     db_commands.add_parser("status", help="say which database is used and its schema revision")
     db.set_defaults(handler=_db)
+
+    from postdesk import cli_admin
+
+    cli_admin.add_parsers(commands)
     return parser
 
 

@@ -22,8 +22,9 @@ from postdesk.storage.database import (
     resolve_location,
     sqlite_url,
 )
-from postdesk.storage.drafts import DraftStore
 from postdesk.storage.errors import DatabaseOpenError, OpenProblem
+from postdesk.workflow.drafts import DraftStore
+from postdesk.workflow.people import ensure_first_person
 
 
 def _digest(path: Path) -> str:
@@ -103,6 +104,7 @@ class TestSqlite:
 @pytest.fixture
 def existing_db(sqlite_location: DatabaseLocation) -> Path:
     database = open_database(sqlite_location)
+    ensure_first_person(database.engine, "alice")
     store = DraftStore(database.engine, "alice")
     store.save_text(store.create().id, "Precious draft text", 3)
     database.dispose()

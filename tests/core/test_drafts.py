@@ -7,13 +7,18 @@ from collections.abc import Iterator
 import pytest
 
 from postdesk.storage.database import Database, DatabaseLocation, open_database
-from postdesk.storage.drafts import DraftStore
 from postdesk.storage.errors import DatabaseWriteError
+from postdesk.workflow.drafts import DraftStore
+from postdesk.workflow.people import People
+from postdesk.workflow.states import Role
 
 
 @pytest.fixture
 def database(any_location: DatabaseLocation) -> Iterator[Database]:
     database = open_database(any_location)
+    people = People(database.engine, database.current_user)
+    for login in ("alice", "bob"):
+        people.add(login, [Role.AUTHOR])
     yield database
     database.dispose()
 
@@ -24,7 +29,7 @@ def test_create_save_and_reopen(database: Database, any_location: DatabaseLocati
     saved_at = store.save_text(draft.id, "Apply for your licence by 31 January.", 12)
     database.dispose()
 
-    reopened = open_database(any_location)
+    reopened = open_database(any_location)  # a new process, as it were
     try:
         latest = DraftStore(reopened.engine, "alice").latest()
     finally:

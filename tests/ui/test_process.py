@@ -17,7 +17,7 @@ import pytest
 from PySide6.QtGui import QImage
 
 from postdesk.storage.database import open_database, resolve_location
-from postdesk.storage.drafts import DraftStore
+from postdesk.workflow.drafts import DraftStore
 
 REPO = Path(__file__).resolve().parents[2]
 POSTDESK = Path(sysconfig.get_path("scripts")) / "postdesk"

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QPlainTextEdit
 from postdesk.ui.dbworker import DatabaseWorker
 
 if TYPE_CHECKING:
-    from postdesk.storage.drafts import DraftStore
+    from postdesk.workflow.drafts import DraftStore
 
 logger = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
 if TYPE_CHECKING:
-    from postdesk.storage.drafts import DraftSummary
+    from postdesk.workflow.drafts import DraftSummary
 
 DRAFT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 

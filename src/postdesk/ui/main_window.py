@@ -27,7 +27,7 @@ from postdesk.ui.draft_list import DraftListModel
 
 if TYPE_CHECKING:
     from postdesk.storage.database import Database
-    from postdesk.storage.drafts import DraftRecord, DraftStore, DraftSummary
+    from postdesk.workflow.drafts import DraftRecord, DraftStore, DraftSummary
 
 logger = logging.getLogger(__name__)
 
@@ -111,7 +111,8 @@ class MainWindow(QMainWindow):
     def attach(self, database: Database) -> None:
         """Use this open database: load the latest draft, or start one."""
         # Imported here, not at the top: SQLAlchemy is loaded by then (start-up speed).
-        from postdesk.storage.drafts import DraftStore
+        from postdesk.workflow.drafts import DraftStore
+        from postdesk.workflow.people import ensure_first_person
 
         self.drafts_model = DraftListModel()
         self.drafts_view.setModel(self.drafts_model)
@@ -119,6 +120,9 @@ class MainWindow(QMainWindow):
         store = self._store = DraftStore(database.engine, database.current_user)
 
         def load() -> tuple[DraftRecord, list[DraftSummary]]:
+            if database.location.is_sqlite:
+                # The embedded database belongs to whoever opens it first.
+                ensure_first_person(database.engine, database.current_user)
             draft = store.latest() or store.create()
             return draft, store.summaries()
 
@@ -135,6 +139,8 @@ class MainWindow(QMainWindow):
     def _on_load_failed(self, error: BaseException) -> None:
         logger.error("Could not load drafts: %s", error)
         self._set_status(f"Could not load your drafts: {error}")
+        if self.autosave.draft_id is None:
+            self.editor.setPlaceholderText(f"PostDesk cannot open your drafts: {error}")
 
     def _show_draft(self, draft: DraftRecord) -> None:
         assert self._store is not None

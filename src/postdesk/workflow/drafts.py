@@ -1,4 +1,9 @@
-"""Drafts: the working text a person is typing, saved as they type."""
+"""Drafts as the editor sees them: one person's drafts, their text and cursor.
+
+Reads are plain queries; writes go through the workflow (`Workflow.create_draft` and
+`Workflow.save_text`), so the editor's autosave obeys the same rules as everything else:
+only the author edits, and an edit after submission or approval takes the draft back.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,8 @@ from sqlalchemy.engine import Engine
 
 from postdesk.storage.errors import DatabaseWriteError
 from postdesk.storage.schema import drafts
-from postdesk.storage.text import storable
+from postdesk.workflow.errors import WorkflowError
+from postdesk.workflow.service import Workflow
 
 _PREVIEW_CHARS = 120
 
@@ -59,6 +65,7 @@ class DraftStore:
     def __init__(self, engine: Engine, author: str) -> None:
         self._engine = engine
         self._author = author
+        self._workflow = Workflow(engine, author)
 
     @property
     def author(self) -> str:
@@ -66,24 +73,20 @@ class DraftStore:
         return self._author
 
     def create(self, body: str = "") -> DraftRecord:
-        """Start a new draft."""
-        now = datetime.now(UTC)
+        """Start a new draft.
+
+        Raises:
+            DatabaseWriteError: the draft could not be created (the reason says why).
+        """
         try:
-            with self._engine.begin() as connection:
-                new_id = connection.execute(
-                    drafts.insert()
-                    .values(
-                        author=self._author,
-                        body=storable(body),
-                        cursor_position=0,
-                        created_at=now,
-                        updated_at=now,
-                    )
-                    .returning(drafts.c.id)
-                ).scalar_one()
+            view = self._workflow.create_draft(body)
+        except WorkflowError as exc:
+            raise DatabaseWriteError(str(exc)) from None
         except sa.exc.DBAPIError as exc:
             raise DatabaseWriteError(_reason(exc)) from None
-        return DraftRecord(new_id, self._author, storable(body), 0, now, now)
+        record = self.get(view.id)
+        assert record is not None
+        return record
 
     def get(self, draft_id: int) -> DraftRecord | None:
         """One draft, or None if it does not exist or is someone else's."""
@@ -126,19 +129,12 @@ class DraftStore:
         Raises:
             DatabaseWriteError: the save failed; nothing was changed.
         """
-        now = datetime.now(UTC)
         try:
-            with self._engine.begin() as connection:
-                result = connection.execute(
-                    drafts.update()
-                    .where(drafts.c.id == draft_id, drafts.c.author == self._author)
-                    .values(body=storable(body), cursor_position=cursor_position, updated_at=now)
-                )
-                if result.rowcount != 1:
-                    raise DatabaseWriteError(f"draft {draft_id} no longer exists")
+            return self._workflow.save_text(draft_id, body, cursor_position).updated_at
+        except WorkflowError as exc:
+            raise DatabaseWriteError(str(exc)) from None
         except sa.exc.DBAPIError as exc:
             raise DatabaseWriteError(_reason(exc)) from None
-        return now
 
 
 def _preview(head: str) -> str:

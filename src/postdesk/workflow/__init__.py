@@ -1,0 +1,1 @@
+"""The review workflow (Qt-free): drafts, revisions, four-eyes approval, the audit trail."""
