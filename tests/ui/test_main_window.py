@@ -11,8 +11,8 @@ from pytestqt.qtbot import QtBot
 
 from postdesk.recovery import recovery_dir
 from postdesk.storage.database import DatabaseLocation
-from postdesk.workflow.drafts import DraftStore
 from postdesk.ui.autosave import SAVE_DELAY_MS
+from postdesk.workflow.drafts import DraftStore
 from tests.ui.conftest import StartApp, open_for_check
 from tests.ui.keyboard import type_text
 
