@@ -38,8 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands.add_parser("status", help="say which database is used and its schema revision")
     db.set_defaults(handler=_db)
 
-    from postdesk import cli_admin
+    from postdesk import cli_admin, cli_check
 
+    cli_check.add_parser(commands)
     cli_admin.add_parsers(commands)
     return parser
 

@@ -88,6 +88,7 @@ SENTENCE_LENGTH_SOURCE = (
 HARD_SENTENCE_SOURCE = "https://hemingwayapp.com/help/docs/readability"
 
 # One per distinct sentence; a 60,000-character text has about 600.
+_WORD_CACHE_SIZE = 20_000
 _SENTENCE_CACHE_SIZE = 8192
 # Whole reports, for the panels that ask again about unchanged text.
 _REPORT_CACHE_SIZE = 4
@@ -348,6 +349,12 @@ def _ensure_loaded() -> None:
             _loaded = True
 
 
+@lru_cache(maxsize=_WORD_CACHE_SIZE)
+def _word_syllables(word: str) -> int:
+    """Syllables in one lower-cased word (CMUdict, else pyphen's hyphenation)."""
+    return int(counts.count_syllables(word, LANGUAGE))
+
+
 @lru_cache(maxsize=_SENTENCE_CACHE_SIZE)
 def _sentence_counts(sentence: str) -> _Counts:
     """Words, syllables, letters and difficulty of one sentence, cached on its text."""
@@ -356,8 +363,9 @@ def _sentence_counts(sentence: str) -> _Counts:
     word_count = len(words)
     if not word_count:
         return _Counts(0, 0, 0, 0, Difficulty.NORMAL)
-    # textstat's own counter, so totals match textstat.flesch_reading_ease exactly.
-    syllables = int(counts.count_syllables(scored, LANGUAGE))
+    # textstat's own counter, word by word (it sums over the same lower-cased words), so
+    # totals match textstat.flesch_reading_ease exactly; a word typed again is free.
+    syllables = sum(_word_syllables(word) for word in selections.list_words(scored, lowercase=True))
     letters = sum(1 for word in words for char in word if char.isalnum())
     level = _hemingway_level(letters, word_count)
     return _Counts(word_count, syllables, letters, level, _difficulty(level, word_count))

@@ -77,6 +77,12 @@ _ENTITY = re.compile(
     """,
     re.VERBOSE | re.IGNORECASE,
 )
+# Every entity above contains one of these; most sentences contain none, and this one
+# search is far cheaper than trying every branch of _ENTITY at every position.
+_MAYBE_ENTITY = re.compile(rf"[@\#]|://|www\.|\.(?:{_TLDS})\b", re.IGNORECASE)
+# The per-sentence checks (readability, plain English, passive voice) each mask the
+# sentence that changed; caching lets them share one scan.
+_MASK_CACHE_SIZE = 512
 
 # Every line-break character that str.splitlines() knows, CRLF first as one break.
 _LINE_BREAK = r"\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]"
@@ -156,6 +162,7 @@ def entity_spans(text: str) -> list[tuple[int, int]]:
     return [match.span() for match in _ENTITY.finditer(text)]
 
 
+@lru_cache(maxsize=_MASK_CACHE_SIZE)
 def mask_entities(text: str) -> str:
     """The text with web addresses, emails, mentions and hashtags blanked out.
 
@@ -168,6 +175,8 @@ def mask_entities(text: str) -> str:
     Returns:
         A string as long as `text`.
     """
+    if not _MAYBE_ENTITY.search(text):
+        return text
     return _ENTITY.sub(lambda match: " " * (match.end() - match.start()), text)
 
 
