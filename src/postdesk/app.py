@@ -102,6 +102,11 @@ def _open_in_background(opening: Future[Database]) -> None:
             opening.set_result(open_database(resolve_location(loaded.settings.database_url)))
         except BaseException as exc:
             opening.set_exception(exc)
+            return
+        # Then the analysis engine's dictionaries, so the first keystroke never waits.
+        from postdesk.analysis.warmup import warm_up
+
+        warm_up()
 
     threading.Thread(target=work, name="postdesk-open", daemon=True).start()
 
