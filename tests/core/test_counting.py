@@ -18,15 +18,15 @@ from postdesk.analysis.count_x import X_V2, X_V3, XConfig, count_x
 from postdesk.analysis.counting import Reason, count, count_all, length_findings, warm_up
 from postdesk.analysis.findings import Level
 
-DATA_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "counting"
+DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "counting"
 
 
 def _load(name: str) -> list[dict[str, Any]]:
     path = DATA_DIR / name
     if not path.is_file():
         raise FileNotFoundError(
-            f"counting test data missing: {path} (the shared/ folder must sit beside the "
-            "repository, as /work/shared does beside /work/main)"
+            f"counting test data missing: {path} (copied from the shared design folder; "
+            "see tests/data/counting/README.md)"
         )
     with path.open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
