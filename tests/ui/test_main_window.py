@@ -157,3 +157,13 @@ def test_icon_loads_from_package_data(qapp: object) -> None:
     icon = resources.app_icon()
     assert not icon.isNull()
     assert icon.pixmap(64, 64).width() == 64
+
+
+def test_draft_list_role_numbers_match_qt(qapp: object) -> None:
+    from PySide6.QtCore import Qt
+
+    from postdesk.ui import draft_list
+
+    assert Qt.ItemDataRole.DisplayRole.value == draft_list._DISPLAY_ROLE
+    assert Qt.ItemDataRole.ToolTipRole.value == draft_list._TOOLTIP_ROLE
+    assert Qt.ItemDataRole.UserRole.value + 1 == draft_list.DRAFT_ID_ROLE

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
@@ -18,6 +17,8 @@ from PySide6.QtWidgets import QPlainTextEdit
 from postdesk.ui.dbworker import DatabaseWorker
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from postdesk.workflow.drafts import DraftStore
 
 logger = logging.getLogger(__name__)

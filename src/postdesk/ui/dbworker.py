@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, TypeVar
+from concurrent.futures import Future
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+
+if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +33,8 @@ class DatabaseWorker(QObject):
 
     def __init__(self, executor: ThreadPoolExecutor | None = None) -> None:
         super().__init__()
-        self._executor = executor or ThreadPoolExecutor(1, thread_name_prefix="postdesk-db")
+        # Created on first use: the thread is not needed to show the first frame.
+        self._executor = executor
         self._delivered.connect(self._on_delivered)
 
     def call(
@@ -40,7 +44,7 @@ class DatabaseWorker(QObject):
         on_error: OnError | None = None,
     ) -> Future[T]:
         """Run `fn` on the database thread; a callback then runs on the GUI thread."""
-        future = self._executor.submit(fn)
+        future = self._pool().submit(fn)
         self.adopt(future, on_success, on_error)
         return future
 
@@ -55,11 +59,19 @@ class DatabaseWorker(QObject):
 
     def run_now(self, fn: Callable[[], T], timeout: float) -> T:
         """Run `fn` after everything queued, and wait for it: only for the save on close."""
-        return self._executor.submit(fn).result(timeout=timeout)
+        return self._pool().submit(fn).result(timeout=timeout)
 
     def shutdown(self) -> None:
         """Finish queued work and stop the thread."""
-        self._executor.shutdown(wait=True)
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
+
+    def _pool(self) -> ThreadPoolExecutor:
+        if self._executor is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._executor = ThreadPoolExecutor(1, thread_name_prefix="postdesk-db")
+        return self._executor
 
     def _forward(self, payload: tuple[Future[Any], Callable[[Any], None], OnError | None]) -> None:
         if QThread.currentThread() is self.thread():

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
     QListView,
@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 )
 
 from postdesk import APP_NAME
-from postdesk.recovery import write_recovery_copy
 from postdesk.ui.autosave import Autosave
 from postdesk.ui.dbworker import DatabaseWorker
 from postdesk.ui.draft_list import DraftListModel
@@ -66,7 +65,7 @@ class MainWindow(QMainWindow):
         self.editor.setReadOnly(True)
         self.editor.setTabChangesFocus(True)
         self.editor.document().setDocumentMargin(8)
-        editor_font = QFont(self.editor.font())
+        editor_font = self.editor.font()  # a copy
         editor_font.setPointSizeF(editor_font.pointSizeF() * 1.25)
         self.editor.setFont(editor_font)
 
@@ -91,15 +90,15 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         self.new_action = QAction("&New draft", self)
-        self.new_action.setShortcut(QKeySequence.StandardKey.New)
+        self.new_action.setShortcuts(QKeySequence.StandardKey.New)
         self.new_action.setEnabled(False)
         self.new_action.triggered.connect(self.new_draft)
         self.save_action = QAction("&Save now", self)
-        self.save_action.setShortcut(QKeySequence.StandardKey.Save)
+        self.save_action.setShortcuts(QKeySequence.StandardKey.Save)
         self.save_action.setEnabled(False)
         self.save_action.triggered.connect(self._save_now)
         quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.setShortcuts(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         for action in (self.new_action, self.save_action):
             file_menu.addAction(action)
@@ -260,6 +259,8 @@ class MainWindow(QMainWindow):
         event.accept()
 
     def _rescue(self, error: BaseException) -> None:
+        from postdesk.recovery import write_recovery_copy
+
         text = self.editor.toPlainText()
         logger.error("Final save failed (%s); writing a recovery copy", error)
         try:

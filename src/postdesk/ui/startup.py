@@ -10,13 +10,13 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from postdesk import APP_NAME
-from postdesk.storage.errors import DatabaseOpenError, OpenProblem
 from postdesk.ui.dbworker import DatabaseWorker
 from postdesk.ui.main_window import MainWindow
 
 if TYPE_CHECKING:
     # Start-up imports no SQLAlchemy on the GUI thread: the opening thread loads it.
     from postdesk.storage.database import Database
+    from postdesk.storage.errors import DatabaseOpenError
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +66,9 @@ class Startup(QObject):
         self.ready.emit()
 
     def _on_failed(self, error: BaseException) -> None:
+        # Imported here: only a bad start needs it, and start-up time counts.
+        from postdesk.storage.errors import DatabaseOpenError, OpenProblem
+
         if not isinstance(error, DatabaseOpenError):
             logger.error("Unexpected error opening the database", exc_info=error)
             error = DatabaseOpenError(
