@@ -266,3 +266,13 @@ def _drop_audit_guards(connection) -> None:
     else:
         connection.exec_driver_sql("DROP TRIGGER audit_events_update_refused")
         connection.exec_driver_sql("DROP TRIGGER audit_events_delete_refused")
+
+
+def test_by_default_the_analysis_engine_decides_what_blocks(people: Team) -> None:
+    alice = people.workflow("alice")  # the real analysis engine, no stand-in
+    draft = alice.create_draft("Bins. " * 60, ["x"])  # 360 characters: too long for X
+    with pytest.raises(NotReady) as refused:
+        alice.submit(draft.id)
+    assert any("Too long for X" in problem for problem in refused.value.problems)
+    alice.set_channels(draft.id, ["mastodon"])  # 500 characters there: it fits
+    assert alice.submit(draft.id).channels == ("mastodon",)

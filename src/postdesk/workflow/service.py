@@ -50,8 +50,13 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(storable(text).encode("utf-8")).hexdigest()
 
 
-def _no_findings(_text: str, _channels: tuple[str, ...]) -> Sequence[Finding]:
-    return ()
+def analysis_findings(text: str, channels: tuple[str, ...]) -> Sequence[Finding]:
+    """The analysis engine's findings for a text on its channels (all seven if none)."""
+    from postdesk.analysis.channels import Channel
+    from postdesk.analysis.report import ALL_CHANNELS, analyse
+
+    chosen = tuple(Channel(c) for c in channels if c in Channel._value2member_map_)
+    return analyse(text, chosen or ALL_CHANNELS).findings
 
 
 def _no_items(_role: Role) -> Sequence[str]:
@@ -140,7 +145,7 @@ class Workflow:
         engine: Engine,
         actor: str,
         *,
-        analyser: Analyser = _no_findings,
+        analyser: Analyser = analysis_findings,
         sign_off_items: SignOffItems = _no_items,
     ) -> None:
         self._engine = engine
