@@ -1,0 +1,1 @@
+"""Publishing approved posts to the organisation's accounts (Qt-free)."""
