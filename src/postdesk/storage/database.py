@@ -33,7 +33,12 @@ DATABASE_URL_ENV = "POSTDESK_DATABASE_URL"
 # Every migration this version knows, oldest first. tests/core/test_migrations.py checks
 # this against Alembic's own history, so start-up can decide "up to date", "needs an
 # upgrade" or "from a newer PostDesk" without importing Alembic (it costs ~0.4 s).
-KNOWN_REVISIONS: tuple[str, ...] = ("0001_drafts", "0002_workflow", "0003_queue_notify")
+KNOWN_REVISIONS: tuple[str, ...] = (
+    "0001_drafts",
+    "0002_workflow",
+    "0003_queue_notify",
+    "0004_publishing",
+)
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 
 BUSY_TIMEOUT_MS = 5000

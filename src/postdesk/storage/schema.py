@@ -200,3 +200,45 @@ audit_events = Table(
 )
 Index("ix_audit_events_draft_id", audit_events.c.draft_id)
 Index("ix_audit_events_occurred_at", audit_events.c.occurred_at)
+
+channel_accounts = Table(
+    "channel_accounts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("platform", String(32), nullable=False),
+    Column("handle", String(300), nullable=False),
+    # The Mastodon server or Bluesky PDS; the API base for X and LinkedIn.
+    Column("server_url", String(500), nullable=False),
+    Column("display_name", String(300), nullable=False, server_default=""),
+    # Mastodon's limits, read from the server when the account was verified.
+    Column("max_characters", Integer),
+    Column("characters_reserved_per_url", Integer),
+    Column("added_by", String(200), nullable=False),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+    Column("disabled", Boolean, nullable=False, server_default=text("false")),
+    UniqueConstraint("platform", "handle", "server_url", name="uq_channel_accounts_platform"),
+)
+
+publications = Table(
+    "publications",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("draft_id", Integer, ForeignKey("drafts.id"), nullable=False),
+    Column("revision_id", Integer, ForeignKey("revisions.id"), nullable=False),
+    Column("account_id", Integer, ForeignKey("channel_accounts.id"), nullable=False),
+    # pending -> sending -> published | failed; "sending" after a crash means "unknown".
+    Column("state", String(16), nullable=False, server_default="pending"),
+    # Chosen and stored before the first request, reused by every retry (exactly once).
+    Column("idempotency_key", String(64), nullable=False),
+    # JSON: the exact parts sent, Bluesky's record keys and createdAt, the posts made.
+    Column("parts", Text, nullable=False),
+    Column("record_keys", Text, nullable=False, server_default="[]"),
+    Column("created_ats", Text, nullable=False, server_default="[]"),
+    Column("posts", Text, nullable=False, server_default="[]"),
+    Column("tries", Integer, nullable=False, server_default="0"),
+    Column("last_error", Text, nullable=False, server_default=""),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("revision_id", "account_id", name="uq_publications_revision_id"),
+    CheckConstraint("state IN ('pending', 'sending', 'published', 'failed')", name="state"),
+)
+Index("ix_publications_draft_id", publications.c.draft_id)
