@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QListView,
     QMainWindow,
     QMessageBox,
-    QPlainTextEdit,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from postdesk import APP_NAME
 from postdesk.ui.autosave import Autosave
+from postdesk.ui.composer import ComposeWidget
 from postdesk.ui.dbworker import DatabaseWorker
 from postdesk.ui.draft_list import DraftListModel
 
@@ -58,16 +58,11 @@ class MainWindow(QMainWindow):
         self.drafts_view.activated.connect(self._on_draft_chosen)
         self.drafts_view.clicked.connect(self._on_draft_chosen)
 
-        self.editor = QPlainTextEdit()
-        self.editor.setAccessibleName("Post text")
-        self.editor.setAccessibleDescription("Type your post. It is saved as you type.")
+        self.compose = ComposeWidget()
+        self.compose.channels_changed.connect(self._on_channels_changed)
+        self.editor = self.compose.editor
         self.editor.setPlaceholderText("Opening your drafts…")
         self.editor.setReadOnly(True)
-        self.editor.setTabChangesFocus(True)
-        self.editor.document().setDocumentMargin(8)
-        editor_font = self.editor.font()  # a copy
-        editor_font.setPointSizeF(editor_font.pointSizeF() * 1.25)
-        self.editor.setFont(editor_font)
 
         self.autosave = Autosave(self.editor, worker, self)
         self.autosave.saved.connect(self._on_saved)
@@ -79,7 +74,7 @@ class MainWindow(QMainWindow):
 
         splitter = QSplitter()
         splitter.addWidget(_labelled("&My drafts", self.drafts_view))
-        splitter.addWidget(_labelled("&Post", self.editor))
+        splitter.addWidget(self.compose)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 3)
         splitter.setSizes([280, 820])
@@ -99,11 +94,24 @@ class MainWindow(QMainWindow):
         self.save_action.triggered.connect(self._save_now)
         quit_action = QAction("&Quit", self)
         quit_action.setShortcuts(QKeySequence.StandardKey.Quit)
+        if not quit_action.shortcuts():
+            # Some platforms (and Qt's offscreen one) define no Quit key: use the usual one.
+            quit_action.setShortcuts([QKeySequence("Ctrl+Q")])
         quit_action.triggered.connect(self.close)
         for action in (self.new_action, self.save_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
+        channels_menu = self.menuBar().addMenu("&Channels")
+        for action in self.compose.channel_actions:
+            channels_menu.addAction(action)
+        findings_menu = self.menuBar().addMenu("F&indings")
+        for action in (
+            self.compose.next_finding_action,
+            self.compose.previous_finding_action,
+            self.compose.apply_suggestion_action,
+        ):
+            findings_menu.addAction(action)
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -145,6 +153,7 @@ class MainWindow(QMainWindow):
         assert self._store is not None
         # Track first, so loading the text is not mistaken for an edit.
         self.autosave.track(self._store, draft.id, draft.body, draft.cursor_position)
+        self.compose.set_channels(draft.channels)
         self.editor.setPlainText(draft.body)
         cursor = self.editor.textCursor()
         # Qt positions count UTF-16 units; the last valid one is characterCount() - 1.
@@ -204,6 +213,17 @@ class MainWindow(QMainWindow):
             self._refresh_list()
             return
         self._show_draft(draft)
+
+    @Slot(tuple)
+    def _on_channels_changed(self, channels: tuple[str, ...]) -> None:
+        store, draft_id = self._store, self.autosave.draft_id
+        if store is None or draft_id is None:
+            return
+        self._worker.call(
+            lambda: store.set_channels(draft_id, channels),
+            lambda _none: self._set_status("Channels saved"),
+            lambda error: self._set_status(f"Channels not saved: {error}"),
+        )
 
     def _save_before_switching(self) -> bool:
         try:

@@ -11,14 +11,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from postdesk.storage.errors import DatabaseWriteError
-from postdesk.storage.schema import drafts
+from postdesk.storage.schema import draft_channels, drafts
 from postdesk.workflow.errors import WorkflowError
 from postdesk.workflow.service import Workflow
 
 _PREVIEW_CHARS = 120
+# The channels a new draft starts with; the author toggles them (Ctrl+1 to Ctrl+7).
+DEFAULT_CHANNELS = ("bluesky", "mastodon", "x")
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,8 @@ class DraftRecord:
     cursor_position: int
     created_at: datetime
     updated_at: datetime
+    # The channel ids it is for, sorted.
+    channels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -47,8 +51,13 @@ def _utc(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def _record(row: sa.Row[tuple[object, ...]]) -> DraftRecord:
+def _record(connection: Connection, row: sa.Row[tuple[object, ...]]) -> DraftRecord:
     mapping = row._mapping
+    channels = connection.execute(
+        sa.select(draft_channels.c.channel)
+        .where(draft_channels.c.draft_id == mapping["id"])
+        .order_by(draft_channels.c.channel)
+    ).scalars()
     return DraftRecord(
         id=mapping["id"],
         author=mapping["author"],
@@ -56,6 +65,7 @@ def _record(row: sa.Row[tuple[object, ...]]) -> DraftRecord:
         cursor_position=mapping["cursor_position"],
         created_at=_utc(mapping["created_at"]),
         updated_at=_utc(mapping["updated_at"]),
+        channels=tuple(channels),
     )
 
 
@@ -72,14 +82,14 @@ class DraftStore:
         """Whose drafts these are."""
         return self._author
 
-    def create(self, body: str = "") -> DraftRecord:
+    def create(self, body: str = "", channels: tuple[str, ...] = DEFAULT_CHANNELS) -> DraftRecord:
         """Start a new draft.
 
         Raises:
             DatabaseWriteError: the draft could not be created (the reason says why).
         """
         try:
-            view = self._workflow.create_draft(body)
+            view = self._workflow.create_draft(body, channels)
         except WorkflowError as exc:
             raise DatabaseWriteError(str(exc)) from None
         except sa.exc.DBAPIError as exc:
@@ -94,7 +104,7 @@ class DraftStore:
             row = connection.execute(
                 sa.select(drafts).where(drafts.c.id == draft_id, drafts.c.author == self._author)
             ).first()
-        return _record(row) if row else None
+            return _record(connection, row) if row else None
 
     def latest(self) -> DraftRecord | None:
         """The draft this person changed last: the one to reopen at start-up."""
@@ -105,7 +115,7 @@ class DraftStore:
                 .order_by(drafts.c.updated_at.desc(), drafts.c.id.desc())
                 .limit(1)
             ).first()
-        return _record(row) if row else None
+            return _record(connection, row) if row else None
 
     def summaries(self, limit: int = 500) -> list[DraftSummary]:
         """This person's drafts, most recently changed first."""
@@ -122,6 +132,19 @@ class DraftStore:
         with self._engine.connect() as connection:
             rows = connection.execute(query).all()
         return [DraftSummary(row.id, _preview(row.head), _utc(row.updated_at)) for row in rows]
+
+    def set_channels(self, draft_id: int, channels: tuple[str, ...]) -> None:
+        """Choose the channels a draft is for.
+
+        Raises:
+            DatabaseWriteError: the change could not be saved.
+        """
+        try:
+            self._workflow.set_channels(draft_id, channels)
+        except WorkflowError as exc:
+            raise DatabaseWriteError(str(exc)) from None
+        except sa.exc.DBAPIError as exc:
+            raise DatabaseWriteError(_reason(exc)) from None
 
     def save_text(self, draft_id: int, body: str, cursor_position: int) -> datetime:
         """Save the working text and cursor; returns the time saved.
