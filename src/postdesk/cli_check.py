@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from postdesk.analysis.channels import Channel
     from postdesk.analysis.grammar import GrammarService
     from postdesk.analysis.report import AnalysisReport
+    from postdesk.policy import PolicyEngine
 
 EXIT_OK, EXIT_BLOCKED, EXIT_USAGE = 0, 1, 2
 CHANNEL_IDS = ("x", "bluesky", "mastodon", "threads", "linkedin", "facebook", "instagram")
@@ -66,6 +68,22 @@ def add_parser(commands: Any) -> None:
         "--languagetool-url", metavar="URL", help="a LanguageTool server (implies --grammar server)"
     )
     check.add_argument(
+        "--pack",
+        metavar="PACK",
+        help="a department rule pack (TOML): with no FILE, validate it and list every problem; "
+        "with a FILE, check the post with it (default: the rule_pack_path setting)",
+    )
+    check.add_argument(
+        "--rules",
+        action="store_true",
+        help="list the rules in force, with their ids, levels and sources",
+    )
+    check.add_argument(
+        "--essential",
+        action="store_true",
+        help="the post is essential (allowed during an election period)",
+    )
+    check.add_argument(
         "--mastodon-max-characters",
         type=int,
         metavar="N",
@@ -84,18 +102,24 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.rules:
+        return _list_rules(_policy(args.pack))
+    if args.pack and args.file is None and not args.batch:
+        return _validate_pack(args.pack)
     if args.batch and args.file not in (None, "-"):
         raise UsageError("--batch reads standard input; do not give a FILE")
     if not args.batch and args.file is None:
         raise UsageError("give a FILE to check, or - for standard input")
     channels = _parse_channels(args.channels)
     mastodon = _mastodon_server(args.mastodon_max_characters)
+    policy = _policy(args.pack)
     sys.stdout.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+    options = _Options(mastodon, policy, args.essential)
     with _grammar_service(args) as grammar:
         if args.batch:
-            return _run_batch(channels, mastodon, grammar)
+            return _run_batch(channels, options, grammar)
         text = _read_text(args.file)
-        report = _analyse(text, channels, mastodon, grammar)
+        report = _analyse(text, channels, options, grammar)
         if args.json:
             print(json.dumps(report.to_json()))
         else:
@@ -160,15 +184,66 @@ def _decode(data: bytes, where: str) -> str:
         ) from None
 
 
+@dataclass(frozen=True)
+class _Options:
+    mastodon: Any
+    policy: PolicyEngine
+    essential: bool
+
+
 def _analyse(
-    text: str, channels: tuple[Channel, ...], mastodon: Any, grammar: GrammarService
+    text: str, channels: tuple[Channel, ...], options: _Options, grammar: GrammarService
 ) -> AnalysisReport:
     from postdesk.analysis.report import analyse
 
-    return analyse(text, channels, mastodon=mastodon, grammar=grammar.check(text))
+    return analyse(
+        text,
+        channels,
+        mastodon=options.mastodon,
+        grammar=grammar.check(text),
+        policy=options.policy,
+        essential=options.essential,
+    )
 
 
-def _run_batch(channels: tuple[Channel, ...], mastodon: Any, grammar: GrammarService) -> int:
+def _policy(pack_path: str | None) -> PolicyEngine:
+    from postdesk import settings
+    from postdesk.policy import PackError, PolicyEngine
+
+    path = pack_path or settings.load().settings.rule_pack_path
+    try:
+        return PolicyEngine(pack_path=path) if path else PolicyEngine()
+    except PackError as exc:
+        raise UsageError(f"the rule pack is not valid: {exc.problems[0]}") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read the rule pack {path}: {exc.strerror or exc}") from None
+
+
+def _validate_pack(path: str) -> int:
+    from postdesk.policy import validate_pack_file
+
+    try:
+        problems = validate_pack_file(path)
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if not problems:
+        print(f"{path}: OK")
+        return EXIT_OK
+    for problem in problems:
+        print(problem)
+    print(f"{path}: {len(problems)} problem{'s' if len(problems) != 1 else ''}")
+    return EXIT_BLOCKED
+
+
+def _list_rules(policy: PolicyEngine) -> int:
+    print(f"{'rule':<24} {'level':<7} {'kind':<14} source")
+    for info in policy.rules():
+        level = (info.level.value if info.level else "(own)") if info.enabled else "off"
+        print(f"{info.id:<24} {level:<7} {info.kind.value:<14} {info.source or ''}")
+    return EXIT_OK
+
+
+def _run_batch(channels: tuple[Channel, ...], options: _Options, grammar: GrammarService) -> int:
     status = EXIT_OK
     for number, raw in enumerate(_stdin_lines(), start=1):
         if not raw.strip():
@@ -179,7 +254,7 @@ def _run_batch(channels: tuple[Channel, ...], mastodon: Any, grammar: GrammarSer
             print(json.dumps({"id": exc.post_id, "line": number, "error": str(exc)}), flush=True)
             status = EXIT_USAGE
             continue
-        report = _analyse(text, post_channels, mastodon, grammar)
+        report = _analyse(text, post_channels, options, grammar)
         print(json.dumps({"id": post_id, **report.to_json()}), flush=True)
         if report.blocked and status == EXIT_OK:
             status = EXIT_BLOCKED

@@ -36,6 +36,8 @@ class Settings:
     # stay inside its network) or "off". Offline en-GB spelling runs whenever it cannot.
     grammar_mode: str = "local"
     languagetool_url: str | None = None
+    # A department rule pack (TOML) merged over the default UK public-sector pack.
+    rule_pack_path: str | None = None
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,7 @@ def settings_path() -> Path:
 def _valid(name: str, value: Any) -> bool:
     if name == "version":
         return isinstance(value, int) and not isinstance(value, bool)
-    if name in ("database_url", "languagetool_url"):
+    if name in ("database_url", "languagetool_url", "rule_pack_path"):
         return value is None or (isinstance(value, str) and value.strip() != "")
     if name == "grammar_mode":
         return value in GRAMMAR_MODES

@@ -182,3 +182,48 @@ def test_odd_unicode_never_crashes(tmp_path: Path) -> None:
     report = json.loads(result.stdout)
     for finding in report["findings"]:
         assert 0 <= finding["start"] <= finding["end"] <= len(nasty)
+
+
+PACKS = Path(__file__).resolve().parents[1] / "data" / "policy_packs"
+
+
+def test_policy_findings_are_part_of_the_check(tmp_path: Path) -> None:
+    text = "Email jo.bloggs@gmail.com about the new CLICK HERE to apply, eg online.\n"
+    result = check(_post(tmp_path, text), "--json", "--grammar", "off", "--channels", "x")
+    report = json.loads(result.stdout)
+    rules = {f["rule"] for f in report["findings"]}
+    assert {"personal-data", "latin-abbreviation"} <= rules
+    assert result.returncode == 1  # personal data blocks
+
+
+def test_rules_lists_ids_levels_and_sources() -> None:
+    result = check("--rules")
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    personal = next(line for line in lines if line.startswith("personal-data "))
+    assert personal.split()[1] == "block"
+    assert "ico.org.uk" in personal
+    assert any(line.startswith("over-limit ") for line in lines)
+
+
+def test_pack_validation_reports_every_problem_with_file_and_line() -> None:
+    bad = PACKS / "bad-many.toml"
+    result = check("--pack", str(bad))
+    assert result.returncode == 1
+    problems = [line for line in result.stdout.splitlines() if line.startswith(str(bad) + ":")]
+    assert len(problems) >= 10
+    assert f"{bad}:7: levels.hashtag-count:" in result.stdout
+    good = check("--pack", str(PACKS / "department-good.toml"))
+    assert good.returncode == 0
+    assert good.stdout.strip().endswith(": OK")
+
+
+def test_a_department_pack_changes_the_check(tmp_path: Path) -> None:
+    pack = tmp_path / "dept.toml"
+    pack.write_text('[words]\nembargo-term = ["Project Kestrel"]\n', encoding="utf-8")
+    post = _post(tmp_path, "Funding for Project Kestrel announced today.\n")
+    without = json.loads(check(post, "--json", "--grammar", "off").stdout)
+    with_pack = check(post, "--json", "--grammar", "off", "--pack", str(pack))
+    assert "embargo-term" not in {f["rule"] for f in without["findings"]}
+    assert "embargo-term" in {f["rule"] for f in json.loads(with_pack.stdout)["findings"]}
+    assert with_pack.returncode == 1

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from datetime import date
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from postdesk.analysis.channels import DEFAULT_MASTODON, Channel, MastodonServer
 from postdesk.analysis.counting import ChannelCount, count_all, length_findings
@@ -18,7 +20,10 @@ from postdesk.analysis.grammar import GrammarResult
 from postdesk.analysis.plain_english import passive_voice_findings, plain_english_findings
 from postdesk.analysis.readability import ReadabilityReport, readability, readability_findings
 
-__all__ = ["ALL_CHANNELS", "AnalysisReport", "analyse"]
+if TYPE_CHECKING:
+    from postdesk.policy import PolicyEngine
+
+__all__ = ["ALL_CHANNELS", "AnalysisReport", "analyse", "default_policy"]
 
 ALL_CHANNELS: tuple[Channel, ...] = tuple(Channel)
 
@@ -76,6 +81,9 @@ def analyse(
     mastodon: MastodonServer = DEFAULT_MASTODON,
     content_warning: str = "",
     grammar: GrammarResult | None = None,
+    policy: PolicyEngine | None = None,
+    essential: bool = False,
+    today: date | None = None,
 ) -> AnalysisReport:
     """Analyse `text` for the given channels; never raises on any string.
 
@@ -85,18 +93,32 @@ def analyse(
         mastodon: the limits of the Mastodon server it goes to.
         content_warning: Mastodon's content warning, which counts against its limit.
         grammar: a grammar result for exactly this text, if one is available.
+        policy: the rule pack in force (default: the UK public-sector pack), which adds
+            its own findings and sets the level of everyone else's.
+        essential: the author marked the post essential (allowed in an election period).
+        today: the date the election-period window is checked against (default: today).
     """
     counts = count_all(text, channels, mastodon=mastodon, content_warning=content_warning)
     scores = readability(text)
-    findings = [
+    others = [
         *length_findings(text, counts.values()),
         *readability_findings(scores, text),
         *plain_english_findings(text),
         *passive_voice_findings(text),
         *(grammar.findings if grammar is not None else ()),
     ]
+    engine = policy if policy is not None else default_policy()
+    findings = engine.run(text, others, essential=essential, today=today)
     findings.sort(key=lambda f: (f.start, f.level.rank, f.end, f.rule))
     return AnalysisReport(counts, scores, tuple(findings), grammar)
+
+
+@cache
+def default_policy() -> PolicyEngine:
+    """The UK public-sector pack, loaded once per process."""
+    from postdesk.policy import PolicyEngine
+
+    return PolicyEngine()
 
 
 def _grammar_json(grammar: GrammarResult | None) -> dict[str, Any]:
