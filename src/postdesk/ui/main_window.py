@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -26,7 +27,9 @@ from postdesk.ui.draft_list import DraftListModel
 
 if TYPE_CHECKING:
     from postdesk.storage.database import Database
+    from postdesk.ui.review_queue import ReviewScreen
     from postdesk.workflow.drafts import DraftRecord, DraftStore, DraftSummary
+    from postdesk.workflow.service import Revision, Workflow
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +44,8 @@ class MainWindow(QMainWindow):
 
     draft_loaded = Signal(int)
     draft_saved = Signal(int)
+    # Set by attach(), once the database is open.
+    workflow: Workflow
 
     def __init__(self, worker: DatabaseWorker) -> None:
         super().__init__()
@@ -78,7 +83,14 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 3)
         splitter.setSizes([280, 820])
-        self.setCentralWidget(splitter)
+        # Screens: writing now; the review queue arrives with the database (attach).
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Screens")
+        self.tabs.tabBar().setAccessibleName("Screens: Write, Review queue")
+        self.tabs.addTab(splitter, "&Write")
+        self.review: ReviewScreen | None = None
+        self.refusal: QMessageBox | None = None
+        self.setCentralWidget(self.tabs)
         self.setTabOrder(self.editor, self.drafts_view)
         self._build_menus()
 
@@ -98,7 +110,13 @@ class MainWindow(QMainWindow):
             # Some platforms (and Qt's offscreen one) define no Quit key: use the usual one.
             quit_action.setShortcuts([QKeySequence("Ctrl+Q")])
         quit_action.triggered.connect(self.close)
-        for action in (self.new_action, self.save_action):
+        self.submit_action = QAction("Su&bmit for review", self)
+        self.submit_action.setShortcuts([QKeySequence("Ctrl+Return")])
+        self.submit_action.setEnabled(False)
+        self.submit_action.triggered.connect(self.submit_for_review)
+        # Ctrl+Enter submits on the Write screen and approves on the Review screen.
+        self.compose.addAction(self.submit_action)
+        for action in (self.new_action, self.save_action, self.submit_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
@@ -123,8 +141,11 @@ class MainWindow(QMainWindow):
 
         self.drafts_model = DraftListModel()
         self.drafts_view.setModel(self.drafts_model)
+        from postdesk.workflow.service import Workflow
+
         self._database = database
         store = self._store = DraftStore(database.engine, database.current_user)
+        self.workflow = Workflow(database.engine, database.current_user)
 
         def load() -> tuple[DraftRecord, list[DraftSummary]]:
             if database.location.is_sqlite:
@@ -141,6 +162,8 @@ class MainWindow(QMainWindow):
         self._show_draft(draft)
         self.new_action.setEnabled(True)
         self.save_action.setEnabled(True)
+        self.submit_action.setEnabled(True)
+        self._open_review_screen()
         self._set_status(f"Signed in as {self._store.author if self._store else ''}")
 
     def _on_load_failed(self, error: BaseException) -> None:
@@ -214,6 +237,44 @@ class MainWindow(QMainWindow):
             return
         self._show_draft(draft)
 
+    def _open_review_screen(self) -> None:
+        if self.review is not None or self._database is None:
+            return
+        from postdesk.storage.changes import watcher_for
+        from postdesk.ui.review_queue import ReviewScreen
+
+        self.review = ReviewScreen(self._worker)
+        self.tabs.addTab(self.review, "&Review queue")
+        self.review.attach(self.workflow, watcher_for(self._database.location.url))
+
+    @Slot()
+    def submit_for_review(self) -> None:
+        """Save, then freeze the text as a revision and send it to the reviewers."""
+        draft_id = self.autosave.draft_id
+        if draft_id is None or not self._save_before_switching():
+            return
+        workflow = self.workflow
+        self._worker.call(
+            lambda: workflow.submit(draft_id), self._on_submitted, self._on_submit_refused
+        )
+
+    def _on_submitted(self, revision: Revision) -> None:
+        self._set_status(f"Submitted for review as revision {revision.number}")
+
+    def _on_submit_refused(self, error: BaseException) -> None:
+        from postdesk.workflow.errors import NotReady
+
+        if isinstance(error, NotReady):
+            box = QMessageBox(self)
+            box.setIcon(QMessageBox.Icon.Warning)
+            box.setWindowTitle("Not ready for review")
+            box.setText("Fix these before submitting:")
+            box.setInformativeText("\n".join(f"• {problem}" for problem in error.problems))
+            box.setAccessibleName("Not ready for review")
+            box.open()
+            self.refusal = box
+        self._set_status(f"Not submitted: {error}")
+
     @Slot(tuple)
     def _on_channels_changed(self, channels: tuple[str, ...]) -> None:
         store, draft_id = self._store, self.autosave.draft_id
@@ -271,6 +332,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Save before closing; if that fails, keep a recovery copy. Never lose text."""
+        if self.review is not None:
+            self.review.shutdown()
+        self.compose.live.shutdown()
         if self.autosave.has_unsaved_changes():
             try:
                 self.autosave.save_now()

@@ -153,6 +153,11 @@ class Workflow:
         self._analyser = analyser
         self._sign_off_items = sign_off_items
 
+    @property
+    def engine(self) -> Engine:
+        """The database this workflow works on."""
+        return self._engine
+
     # -- reading ---------------------------------------------------------------------------
 
     def get(self, draft_id: int) -> DraftView:
