@@ -154,8 +154,8 @@ def test_block_findings_stop_submission_with_a_list_of_what_to_fix(people: Team)
 
 def test_sign_offs_are_bound_to_the_exact_text(people: Team) -> None:
     items = {Role.AUTHOR: ["facts-checked"], Role.REVIEWER: ["impartial"]}
-    alice = people.workflow("alice", sign_off_items=lambda role: items.get(role, []))
-    bob = people.workflow("bob", sign_off_items=lambda role: items.get(role, []))
+    alice = people.workflow("alice", sign_off_items=lambda role, _text: items.get(role, []))
+    bob = people.workflow("bob", sign_off_items=lambda role, _text: items.get(role, []))
     draft = alice.create_draft(POST)
     with pytest.raises(NotReady, match="facts-checked"):
         alice.submit(draft.id)
@@ -276,3 +276,27 @@ def test_by_default_the_analysis_engine_decides_what_blocks(people: Team) -> Non
     assert any("Too long for X" in problem for problem in refused.value.problems)
     alice.set_channels(draft.id, ["mastodon"])  # 500 characters there: it fits
     assert alice.submit(draft.id).channels == ("mastodon",)
+
+
+def test_by_default_the_rule_pack_says_what_to_sign_off(team: Team) -> None:
+    from postdesk.workflow.service import Workflow
+
+    team.add("alice", "author")
+    team.add("bob", "reviewer")
+    alice = Workflow(team.engine("alice"), team.login("alice"))  # the pack's own items
+    bob = Workflow(team.engine("bob"), team.login("bob"))
+    draft = alice.create_draft("The new leisure centre opens on 4 May.", ["x"])
+    needed = alice.outstanding_sign_offs(draft.id, Role.AUTHOR)
+    assert "facts-checked" in needed
+    with pytest.raises(NotReady, match="facts-checked"):
+        alice.submit(draft.id)
+    for item in needed:
+        alice.sign_off(draft.id, item)
+    revision = alice.submit(draft.id)
+    reviewer_items = bob.outstanding_sign_offs(draft.id, Role.REVIEWER)
+    assert "politically-impartial" in reviewer_items
+    with pytest.raises(NotReady, match="politically-impartial"):
+        bob.approve(draft.id, revision.id)
+    for item in reviewer_items:
+        bob.sign_off(draft.id, item)
+    assert bob.approve(draft.id, revision.id).state is State.APPROVED

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QAction, QColor, QKeySequence, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
+    QCheckBox,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -56,6 +58,7 @@ class ComposeWidget(QWidget):
 
     channels_changed = Signal(tuple)
     report_shown = Signal(object)
+    sign_off_ticked = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -85,6 +88,10 @@ class ComposeWidget(QWidget):
             self.channel_actions.append(action)
         toggles.addStretch(1)
 
+        self.sign_offs = QGroupBox("Before you submit, confirm:")
+        self.sign_offs.setAccessibleName("Your sign-off checklist")
+        self._sign_off_layout = QVBoxLayout(self.sign_offs)
+        self._sign_off_boxes: dict[str, QCheckBox] = {}
         self.counters = ChannelCounters()
         self.findings = FindingsPanel()
         self.findings.finding_activated.connect(self.select_finding)
@@ -126,6 +133,7 @@ class ComposeWidget(QWidget):
         findings_label.setBuddy(self.findings)
         side_column.addWidget(findings_label)
         side_column.addWidget(self.findings, 1)
+        side_column.addWidget(self.sign_offs)
         split = QSplitter()
         split.addWidget(writing)
         split.addWidget(side)
@@ -191,6 +199,34 @@ class ComposeWidget(QWidget):
         self._report_text = text
         self.findings.show_findings(report.findings)
         self.report_shown.emit(report)
+
+    # -- sign-offs --------------------------------------------------------------------------
+
+    def show_sign_offs(self, items: list[tuple[str, str, bool]]) -> None:
+        """The author's checklist: (item id, label, already ticked for this exact text)."""
+        for box in self._sign_off_boxes.values():
+            box.deleteLater()
+        self._sign_off_boxes = {}
+        for item_id, label, ticked in items:
+            box = QCheckBox(label)
+            box.setAccessibleName(label)
+            box.setChecked(ticked)
+            # A tick is a signed statement about this exact text: it cannot be taken
+            # back, only voided by editing the text.
+            box.setEnabled(not ticked)
+            box.toggled.connect(lambda checked, item=item_id: self._on_sign_off(item, checked))
+            self._sign_off_layout.addWidget(box)
+            self._sign_off_boxes[item_id] = box
+        self.sign_offs.setVisible(bool(items))
+
+    def sign_off_box(self, item_id: str) -> QCheckBox | None:
+        """The tick box for an item (for tests and keyboard focus)."""
+        return self._sign_off_boxes.get(item_id)
+
+    def _on_sign_off(self, item_id: str, checked: bool) -> None:
+        if checked:
+            self._sign_off_boxes[item_id].setEnabled(False)
+            self.sign_off_ticked.emit(item_id)
 
     # -- findings --------------------------------------------------------------------------
 

@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
 
         self.compose = ComposeWidget()
         self.compose.channels_changed.connect(self._on_channels_changed)
+        self.compose.sign_off_ticked.connect(self._on_sign_off_ticked)
         self.editor = self.compose.editor
         self.editor.setPlaceholderText("Opening your drafts…")
         self.editor.setReadOnly(True)
@@ -164,6 +165,7 @@ class MainWindow(QMainWindow):
         self.save_action.setEnabled(True)
         self.submit_action.setEnabled(True)
         self._open_review_screen()
+        self._refresh_sign_offs()
         self._set_status(f"Signed in as {self._store.author if self._store else ''}")
 
     def _on_load_failed(self, error: BaseException) -> None:
@@ -275,6 +277,36 @@ class MainWindow(QMainWindow):
             self.refusal = box
         self._set_status(f"Not submitted: {error}")
 
+    def _refresh_sign_offs(self) -> None:
+        """Show the author's checklist for the saved text (an edit clears the ticks)."""
+        draft_id = self.autosave.draft_id
+        if draft_id is None or self._database is None:
+            return
+        workflow = self.workflow
+
+        def load() -> list[tuple[str, str, bool]]:
+            from postdesk.analysis.report import default_policy
+            from postdesk.workflow.states import Role
+
+            text = workflow.get(draft_id).body
+            items = default_policy().required_sign_offs("author", text)
+            outstanding = set(workflow.outstanding_sign_offs(draft_id, Role.AUTHOR))
+            return [(item.id, item.label, item.id not in outstanding) for item in items]
+
+        self._worker.call(load, self.compose.show_sign_offs, self._on_load_failed)
+
+    @Slot(str)
+    def _on_sign_off_ticked(self, item_id: str) -> None:
+        draft_id = self.autosave.draft_id
+        if draft_id is None or not self._save_before_switching():
+            return
+        workflow = self.workflow
+        self._worker.call(
+            lambda: workflow.sign_off(draft_id, item_id),
+            lambda _none: self._set_status("Signed off"),
+            lambda error: self._set_status(f"Not signed off: {error}"),
+        )
+
     @Slot(tuple)
     def _on_channels_changed(self, channels: tuple[str, ...]) -> None:
         store, draft_id = self._store, self.autosave.draft_id
@@ -316,6 +348,7 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_saved(self, when: datetime) -> None:
         self._set_status(f"Saved at {when.astimezone():%H:%M:%S}")
+        self._refresh_sign_offs()
         if self.autosave.draft_id is not None:
             self.draft_saved.emit(self.autosave.draft_id)
         self._refresh_list()

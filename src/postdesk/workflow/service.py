@@ -41,8 +41,9 @@ from postdesk.workflow.states import Action, Role, State, move_for
 
 # What the workflow asks of the analysis engine: the findings for a text on channels.
 Analyser = Callable[[str, tuple[str, ...]], Sequence[Finding]]
-# The sign-off item ids a role must tick (from the policy pack).
-SignOffItems = Callable[[Role], Sequence[str]]
+# The sign-off item ids a role must tick for a text (from the policy pack: some items
+# apply only when the text mentions certain things).
+SignOffItems = Callable[[Role, str], Sequence[str]]
 
 
 def text_hash(text: str) -> str:
@@ -59,8 +60,13 @@ def analysis_findings(text: str, channels: tuple[str, ...]) -> Sequence[Finding]
     return analyse(text, chosen or ALL_CHANNELS).findings
 
 
-def _no_items(_role: Role) -> Sequence[str]:
-    return ()
+def pack_sign_off_items(role: Role, text: str) -> Sequence[str]:
+    """The items the rule pack in force asks `role` to tick for `text`."""
+    from postdesk.analysis.report import default_policy
+
+    if role not in (Role.AUTHOR, Role.REVIEWER):
+        return ()
+    return [item.id for item in default_policy().required_sign_offs(role.value, text)]
 
 
 @dataclass(frozen=True)
@@ -146,7 +152,7 @@ class Workflow:
         actor: str,
         *,
         analyser: Analyser = analysis_findings,
-        sign_off_items: SignOffItems = _no_items,
+        sign_off_items: SignOffItems = pack_sign_off_items,
     ) -> None:
         self._engine = engine
         self.actor = actor
@@ -625,7 +631,7 @@ class Workflow:
                 )
             ).scalars()
         )
-        return [item for item in self._sign_off_items(role) if item not in ticked]
+        return [item for item in self._sign_off_items(role, text) if item not in ticked]
 
     def _editing_already_recorded(self, connection: Connection, draft_id: int) -> bool:
         last = connection.execute(
