@@ -74,3 +74,25 @@ def test_a_one_megabyte_paste_is_analysed() -> None:
     assert len(text) > 1_000_000
     assert report.blocked  # far over every limit
     assert report.counts[Channel.FACEBOOK].overflow_at is not None
+
+
+def test_the_department_pack_in_the_settings_is_used(tmp_path, caplog) -> None:
+    from postdesk import settings
+    from postdesk.analysis.report import default_policy
+
+    pack = tmp_path / "dept.toml"
+    pack.write_text('[words]\nembargo-term = ["Project Kestrel"]\n', encoding="utf-8")
+    settings.save(settings.Settings(rule_pack_path=str(pack)))
+    default_policy.cache_clear()
+    try:
+        findings = analyse("Project Kestrel starts today.", [Channel.X]).findings
+        assert "embargo-term" in [f.rule for f in findings]
+
+        pack.write_text("[levels]\nno-such-rule = 'warn'\n", encoding="utf-8")
+        default_policy.cache_clear()
+        findings = analyse("Project Kestrel starts today.", [Channel.X]).findings
+        assert "embargo-term" not in [f.rule for f in findings]  # the UK pack alone
+        assert "Department rule pack not used" in caplog.text
+        assert f"{pack}:2" in caplog.text
+    finally:
+        default_policy.cache_clear()

@@ -7,6 +7,7 @@ passed in when there is one, and the report says when there is not.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     from postdesk.policy import PolicyEngine
 
 __all__ = ["ALL_CHANNELS", "AnalysisReport", "analyse", "default_policy"]
+
+logger = logging.getLogger(__name__)
 
 ALL_CHANNELS: tuple[Channel, ...] = tuple(Channel)
 
@@ -115,9 +118,18 @@ def analyse(
 
 @cache
 def default_policy() -> PolicyEngine:
-    """The UK public-sector pack, loaded once per process."""
-    from postdesk.policy import PolicyEngine
+    """The pack in force, loaded once per process: the department pack the settings name
+    (merged over the UK public-sector pack), or the UK pack alone. A department pack that
+    cannot be used is logged with its file, line and field, and the UK pack is used."""
+    from postdesk import settings
+    from postdesk.policy import PackError, PolicyEngine
 
+    path = settings.load().settings.rule_pack_path
+    if path:
+        try:
+            return PolicyEngine(pack_path=path)
+        except (PackError, OSError) as exc:
+            logger.error("Department rule pack not used: %s", exc)
     return PolicyEngine()
 
 
