@@ -215,7 +215,8 @@ class Publisher:
             )
         except PublishError as exc:
             message = exc.message
-            if isinstance(exc, AuthError):
+            if isinstance(exc, AuthError) and "again" not in message:
+                # Adapters say what to do; make sure the user always hears it.
                 message += " The token was refused: add the account again with a new token."
             return self._failed(draft_id, revision, row["id"], channel, message)
         posts = [{"post_id": p.post_id, "url": p.url} for p in result.posts]

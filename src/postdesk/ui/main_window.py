@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QLabel,
     QListView,
     QMainWindow,
@@ -131,6 +132,16 @@ class MainWindow(QMainWindow):
             self.compose.apply_suggestion_action,
         ):
             findings_menu.addAction(action)
+        help_menu = self.menuBar().addMenu("&Help")
+        self.palette_action = QAction("Command &palette…", self)
+        self.palette_action.setShortcuts([QKeySequence("Ctrl+K")])
+        self.palette_action.triggered.connect(self.open_palette)
+        self.shortcuts_action = QAction("&Keyboard shortcuts", self)
+        self.shortcuts_action.setShortcuts([QKeySequence("F1")])
+        self.shortcuts_action.triggered.connect(self.open_shortcut_sheet)
+        help_menu.addAction(self.palette_action)
+        help_menu.addAction(self.shortcuts_action)
+        self.dialog: QDialog | None = None
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -276,6 +287,26 @@ class MainWindow(QMainWindow):
             box.open()
             self.refusal = box
         self._set_status(f"Not submitted: {error}")
+
+    def all_actions(self) -> list[QAction]:
+        """Every action in the window, for the palette and the shortcut sheet."""
+        return self.findChildren(QAction)
+
+    @Slot()
+    def open_palette(self) -> None:
+        """Ctrl+K: find any command by typing part of its name."""
+        from postdesk.ui.palette import CommandPalette
+
+        self.dialog = CommandPalette(self.all_actions(), self)
+        self.dialog.open()
+
+    @Slot()
+    def open_shortcut_sheet(self) -> None:
+        """F1: every shortcut in one table."""
+        from postdesk.ui.palette import ShortcutSheet
+
+        self.dialog = ShortcutSheet(self.all_actions(), self)
+        self.dialog.open()
 
     def _refresh_sign_offs(self) -> None:
         """Show the author's checklist for the saved text (an edit clears the ticks)."""
