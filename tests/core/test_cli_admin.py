@@ -6,12 +6,13 @@ import csv
 import io
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.helpers.sqlite import sqlite_file
 
 
 def postdesk(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -45,7 +46,7 @@ def test_only_an_admin_can_change_people(user_folders: Path) -> None:
     assert postdesk("users", "add", "alice", "--role", "author").returncode == 0
     database = user_folders / "data" / "postdesk" / "postdesk.sqlite3"
     # Take the admin role away from the first admin (the OS login running the tests)...
-    with sqlite3.connect(database) as connection:
+    with sqlite_file(database) as connection:
         connection.execute("DELETE FROM user_roles WHERE role = 'admin'")
         connection.execute(
             "INSERT INTO user_roles (user_id, role) SELECT id, 'admin' FROM users "
@@ -85,7 +86,7 @@ def test_audit_verify_and_export(user_folders: Path, tmp_path: Path) -> None:
     assert future.stdout == ""
 
     database = user_folders / "data" / "postdesk" / "postdesk.sqlite3"
-    with sqlite3.connect(database) as connection:
+    with sqlite_file(database) as connection:
         connection.execute("DROP TRIGGER audit_events_update_refused")
         connection.execute("UPDATE audit_events SET details = '{}' WHERE id = 2")
     broken = postdesk("audit", "verify")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 import subprocess
 import sys
 import time
@@ -25,6 +24,7 @@ from postdesk.storage.database import (
 from postdesk.storage.errors import DatabaseOpenError, OpenProblem
 from postdesk.workflow.drafts import DraftStore
 from postdesk.workflow.people import ensure_first_person
+from tests.helpers.sqlite import sqlite_file
 
 
 def _digest(path: Path) -> str:
@@ -77,7 +77,7 @@ class TestSqlite:
         path = _sqlite_path(sqlite_location)
         open_database(sqlite_location).dispose()
         # Pretend this version knows a newer revision than the file has.
-        with sqlite3.connect(path) as connection:
+        with sqlite_file(path) as connection:
             connection.execute("UPDATE alembic_version SET version_num = '0000_older'")
         monkeypatch.setattr(database_module, "KNOWN_REVISIONS", ("0000_older", HEAD_REVISION))
 
@@ -95,7 +95,7 @@ class TestSqlite:
         assert upgraded == ["head"]
         backups = list(path.parent.glob("postdesk.before-upgrade-from-0000_older-*.sqlite3"))
         assert len(backups) == 1
-        with sqlite3.connect(backups[0]) as copy:
+        with sqlite_file(backups[0]) as copy:
             assert copy.execute("SELECT version_num FROM alembic_version").fetchone() == (
                 "0000_older",
             )
@@ -152,12 +152,12 @@ class TestBadStarts:
     def test_someone_elses_database(self, sqlite_location: DatabaseLocation) -> None:
         path = _sqlite_path(sqlite_location)
         path.parent.mkdir(parents=True)
-        with sqlite3.connect(path) as connection:
+        with sqlite_file(path) as connection:
             connection.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
         self._refused(sqlite_location, OpenProblem.NOT_POSTDESK)
 
     def test_newer_schema(self, existing_db: Path, sqlite_location: DatabaseLocation) -> None:
-        with sqlite3.connect(existing_db) as connection:
+        with sqlite_file(existing_db) as connection:
             connection.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
         error = self._refused(sqlite_location, OpenProblem.NEWER_SCHEMA)
         assert "9999_from_the_future" in error.detail

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -13,6 +12,7 @@ from postdesk.recovery import recovery_dir
 from postdesk.storage.database import DatabaseLocation
 from postdesk.ui.autosave import SAVE_DELAY_MS
 from postdesk.workflow.drafts import DraftStore
+from tests.helpers.sqlite import sqlite_file
 from tests.ui.conftest import StartApp, open_for_check
 from tests.ui.keyboard import type_text
 
@@ -102,7 +102,7 @@ def test_when_the_final_save_fails_the_text_goes_to_a_recovery_file(
     startup = start_app(sqlite_location)
     qtbot.keyClicks(startup.window.editor, "Words that must survive")
     # Another program breaks the database under us, so the real save fails.
-    with sqlite3.connect(sqlite_location.url.database or "") as other:
+    with sqlite_file(sqlite_location.url.database or "") as other:
         other.execute("ALTER TABLE drafts RENAME TO drafts_gone")
     warnings: list[str] = []
     monkeypatch.setattr(
@@ -120,13 +120,13 @@ def test_failed_autosave_says_so_and_keeps_the_text(
     qtbot: QtBot, start_app: StartApp, sqlite_location: DatabaseLocation
 ) -> None:
     startup = start_app(sqlite_location)
-    with sqlite3.connect(sqlite_location.url.database or "") as other:
+    with sqlite_file(sqlite_location.url.database or "") as other:
         other.execute("ALTER TABLE drafts RENAME TO drafts_gone")
     with qtbot.waitSignal(startup.window.autosave.failed, timeout=3000):
         qtbot.keyClicks(startup.window.editor, "Still here")
     assert "Not saved" in startup.window.status.text()
     assert startup.window.editor.toPlainText() == "Still here"
-    with sqlite3.connect(sqlite_location.url.database or "") as other:
+    with sqlite_file(sqlite_location.url.database or "") as other:
         other.execute("ALTER TABLE drafts_gone RENAME TO drafts")
     with qtbot.waitSignal(startup.window.draft_saved, timeout=6000):
         pass

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -10,6 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from postdesk.storage.database import DatabaseLocation, open_database
 from postdesk.storage.errors import OpenProblem
+from tests.helpers.sqlite import sqlite_file
 from tests.ui.conftest import StartApp
 
 
@@ -20,7 +20,7 @@ def _damage(location: DatabaseLocation, how: str) -> Path:
         path.write_bytes(b"not SQLite at all " * 100)
     else:
         open_database(location).dispose()
-        with sqlite3.connect(path) as connection:
+        with sqlite_file(path) as connection:
             connection.execute("UPDATE alembic_version SET version_num = '9999_future'")
     return path
 

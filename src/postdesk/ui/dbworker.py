@@ -35,6 +35,7 @@ class DatabaseWorker(QObject):
         super().__init__()
         # Created on first use: the thread is not needed to show the first frame.
         self._executor = executor
+        self._closed = False
         self._delivered.connect(self._on_delivered)
 
     def call(
@@ -43,7 +44,16 @@ class DatabaseWorker(QObject):
         on_success: Callable[[T], None],
         on_error: OnError | None = None,
     ) -> Future[T]:
-        """Run `fn` on the database thread; a callback then runs on the GUI thread."""
+        """Run `fn` on the database thread; a callback then runs on the GUI thread.
+
+        After `shutdown` (the window is closing) nothing new runs: a late follow-up,
+        such as a refresh after the last save, is dropped.
+        """
+        if self._closed:
+            logger.debug("Database call after shut-down dropped")
+            dropped: Future[T] = Future()
+            dropped.cancel()
+            return dropped
         future = self._pool().submit(fn)
         self.adopt(future, on_success, on_error)
         return future
@@ -63,6 +73,7 @@ class DatabaseWorker(QObject):
 
     def shutdown(self) -> None:
         """Finish queued work and stop the thread."""
+        self._closed = True
         if self._executor is not None:
             self._executor.shutdown(wait=True)
 
