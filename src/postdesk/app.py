@@ -40,6 +40,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from postdesk import cli
 
     args = cli.build_parser().parse_args(argv)
+    if args.self_test:
+        from postdesk.selftest import run_self_test
+
+        return run_self_test()
     if args.command is not None:
         return cli.run(args)
     return run_gui(startup_report=report)
@@ -92,13 +96,13 @@ def _set_icon(app: QApplication) -> None:
 def _open_in_background(opening: Future[Database]) -> None:
     def work() -> None:
         try:
-            from postdesk import logs, settings
+            from postdesk import logs, site_settings
             from postdesk.storage.database import open_database, resolve_location
 
             logs.configure()
             logger.info("PostDesk %s started (pid %d)", __version__, os.getpid())
-            # A bad settings file is logged by settings.load and never stops the start.
-            loaded = settings.load()
+            # A bad settings file is logged when loaded and never stops the start.
+            loaded = site_settings.load_layered()
             opening.set_result(open_database(resolve_location(loaded.settings.database_url)))
         except BaseException as exc:
             opening.set_exception(exc)

@@ -26,6 +26,11 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--version", action="version", version=f"PostDesk {__version__}")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check that this installation works (offscreen; changes nothing) and exit",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
 
     db = commands.add_parser(
@@ -69,11 +74,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _db(args: argparse.Namespace) -> int:
-    from postdesk import settings
+    from postdesk import site_settings
     from postdesk.storage.database import HEAD_REVISION, open_database, resolve_location
     from postdesk.storage.errors import DatabaseOpenError
 
-    location = resolve_location(settings.load().settings.database_url)
+    location = resolve_location(site_settings.load_layered().settings.database_url)
     try:
         database = open_database(location, upgrade=args.db_command == "upgrade")
     except DatabaseOpenError as exc:

@@ -57,12 +57,12 @@ def _date(value: str) -> datetime:
 
 
 def _with_database(work: Callable[[Database], int]) -> int:
-    from postdesk import settings
+    from postdesk import site_settings
     from postdesk.storage.database import open_database, resolve_location
     from postdesk.storage.errors import DatabaseOpenError
     from postdesk.workflow.errors import WorkflowError
 
-    location = resolve_location(settings.load().settings.database_url)
+    location = resolve_location(site_settings.load_layered().settings.database_url)
     try:
         database = open_database(location)
     except DatabaseOpenError as exc:

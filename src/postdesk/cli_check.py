@@ -153,10 +153,10 @@ def _mastodon_server(max_characters: int | None) -> Any:
 
 
 def _grammar_service(args: argparse.Namespace) -> GrammarService:
-    from postdesk import settings
+    from postdesk import site_settings
     from postdesk.analysis.grammar import GrammarConfig, GrammarService
 
-    chosen = settings.load().settings
+    chosen = site_settings.load_layered().settings
     url = args.languagetool_url or chosen.languagetool_url
     mode = args.grammar or ("server" if args.languagetool_url else chosen.grammar_mode)
     if mode == "server" and not url:
@@ -207,10 +207,10 @@ def _analyse(
 
 
 def _policy(pack_path: str | None) -> PolicyEngine:
-    from postdesk import settings
+    from postdesk import site_settings
     from postdesk.policy import PackError, PolicyEngine
 
-    path = pack_path or settings.load().settings.rule_pack_path
+    path = pack_path or site_settings.load_layered().settings.rule_pack_path
     try:
         return PolicyEngine(pack_path=path) if path else PolicyEngine()
     except PackError as exc:

@@ -121,10 +121,10 @@ def default_policy() -> PolicyEngine:
     """The pack in force, loaded once per process: the department pack the settings name
     (merged over the UK public-sector pack), or the UK pack alone. A department pack that
     cannot be used is logged with its file, line and field, and the UK pack is used."""
-    from postdesk import settings
+    from postdesk import site_settings
     from postdesk.policy import PackError, PolicyEngine
 
-    path = settings.load().settings.rule_pack_path
+    path = site_settings.load_layered().settings.rule_pack_path
     if path:
         try:
             return PolicyEngine(pack_path=path)
