@@ -44,10 +44,11 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands.add_parser("status", help="say which database is used and its schema revision")
     db.set_defaults(handler=_db)
 
-    from postdesk import cli_admin, cli_check
+    from postdesk import cli_admin, cli_check, cli_publish
 
     cli_check.add_parser(commands)
     cli_admin.add_parsers(commands)
+    cli_publish.add_parsers(commands)
     return parser
 
 

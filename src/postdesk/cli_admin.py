@@ -56,8 +56,10 @@ def _date(value: str) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
-def _with_database(work: Callable[[Database], int]) -> int:
+def with_database(work: Callable[[Database], int]) -> int:
+    """Open the database the settings name, run `work`, and turn refusals into messages."""
     from postdesk import site_settings
+    from postdesk.publishing.secrets import KeyringUnavailableError, NoSecureKeyringError
     from postdesk.storage.database import open_database, resolve_location
     from postdesk.storage.errors import DatabaseOpenError
     from postdesk.workflow.errors import WorkflowError
@@ -70,7 +72,7 @@ def _with_database(work: Callable[[Database], int]) -> int:
         return 1
     try:
         return work(database)
-    except WorkflowError as exc:
+    except (WorkflowError, NoSecureKeyringError, KeyringUnavailableError) as exc:
         print(f"postdesk: {exc}", file=sys.stderr)
         return 1
     finally:
@@ -99,7 +101,7 @@ def _users(args: argparse.Namespace) -> int:
                 print(f"{person.login:<24} {roles}{state}")
         return 0
 
-    return _with_database(work)
+    return with_database(work)
 
 
 def _audit(args: argparse.Namespace) -> int:
@@ -124,4 +126,4 @@ def _audit(args: argparse.Namespace) -> int:
             audit.export(database.engine, sys.stdout, args.format, since=args.since)
         return 0
 
-    return _with_database(work)
+    return with_database(work)

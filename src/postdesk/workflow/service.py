@@ -579,9 +579,9 @@ class Workflow:
     def _require_move(self, connection: Connection, draft: DraftView, action: Action) -> Any:
         move = move_for(draft.state, action)
         if move is None:
+            verb = _ACTION_WORDS.get(action, action.value.replace("_", " "))
             raise WrongState(
-                f"A draft that is {draft.state.value.replace('_', ' ')} cannot be "
-                f"{action.value.replace('_', ' ')}"
+                f"A draft that is {draft.state.value.replace('_', ' ')} cannot be {verb}"
             )
         people.require(connection, self.actor, move.role)
         if move.own_draft == "only" and draft.author != self.actor:
@@ -679,6 +679,14 @@ class Workflow:
         if row is None:
             raise NotFound(f"there is no revision {revision_id}")
         return _revision(row)
+
+
+_ACTION_WORDS = {
+    Action.START_PUBLISHING: "published (only an approved draft can be)",
+    Action.FINISH_PUBLISHED: "marked published",
+    Action.FINISH_PARTLY: "marked partly published",
+    Action.FINISH_FAILED: "marked failed",
+}
 
 
 def _revision(row: Any) -> Revision:
