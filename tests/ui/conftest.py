@@ -49,3 +49,13 @@ def start_app(qtbot: QtBot, qapp: QApplication) -> Iterator[StartApp]:
 def open_for_check(location: DatabaseLocation) -> Database:
     """Open the database directly, as a second program would, to see what was saved."""
     return open_database(location)
+
+
+# The Mastodon API server (mastodon-mock) for the accounts tab's tests.
+from tests.publishing.mastodon_peer import (  # noqa: E402
+    mastodon_peer,
+    mastodon_peer_process,
+    mastodon_user,
+)
+
+__all__ = ["StartApp", "mastodon_peer", "mastodon_peer_process", "mastodon_user", "open_for_check"]

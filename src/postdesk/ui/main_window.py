@@ -29,6 +29,7 @@ from postdesk.ui.draft_list import DraftListModel
 if TYPE_CHECKING:
     from postdesk.storage.database import Database
     from postdesk.ui.review_queue import ReviewScreen
+    from postdesk.ui.settings_dialog import SecretWriter
     from postdesk.workflow.drafts import DraftRecord, DraftStore, DraftSummary
     from postdesk.workflow.service import Revision, Workflow
 
@@ -118,8 +119,16 @@ class MainWindow(QMainWindow):
         self.submit_action.triggered.connect(self.submit_for_review)
         # Ctrl+Enter submits on the Write screen and approves on the Review screen.
         self.compose.addAction(self.submit_action)
+        self.preferences_action = QAction("&Preferences…", self)
+        self.preferences_action.setShortcuts(QKeySequence.StandardKey.Preferences)
+        if not self.preferences_action.shortcuts():
+            self.preferences_action.setShortcuts([QKeySequence("Ctrl+,")])
+        self.preferences_action.setEnabled(False)
+        self.preferences_action.triggered.connect(self.open_preferences)
         for action in (self.new_action, self.save_action, self.submit_action):
             file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.preferences_action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         channels_menu = self.menuBar().addMenu("&Channels")
@@ -175,6 +184,7 @@ class MainWindow(QMainWindow):
         self.new_action.setEnabled(True)
         self.save_action.setEnabled(True)
         self.submit_action.setEnabled(True)
+        self.preferences_action.setEnabled(True)
         self._open_review_screen()
         self._refresh_sign_offs()
         self._set_status(f"Signed in as {self._store.author if self._store else ''}")
@@ -287,6 +297,49 @@ class MainWindow(QMainWindow):
             box.open()
             self.refusal = box
         self._set_status(f"Not submitted: {error}")
+
+    def keyring_writer(self) -> SecretWriter:
+        """Where account credentials go: this computer's keyring."""
+        from postdesk.publishing.secrets import SecretStore
+        from postdesk.ui.settings_dialog import SecretWriter
+
+        store = SecretStore()
+        return SecretWriter(store.set, store.has)
+
+    @Slot()
+    def open_preferences(self) -> None:
+        """Preferences (and channel accounts)."""
+        from postdesk.cli_publish import adapters
+        from postdesk.ui.settings_dialog import SettingsDialog
+
+        if self._database is None:
+            return
+        secrets = self.keyring_writer()
+        dialog = SettingsDialog(
+            self._worker,
+            self._database.engine,
+            self._database.current_user,
+            secrets=secrets,
+            adapters=adapters,
+            parent=self,
+        )
+        dialog.settings_saved.connect(self._on_settings_saved)
+        self.dialog = dialog
+        dialog.open()
+
+    @Slot(list)
+    def _on_settings_saved(self, changed: list[str]) -> None:
+        if "rule_pack_path" in changed:
+            from postdesk.analysis.report import default_policy
+
+            default_policy.cache_clear()
+            self.compose.live.flush()
+        note = (
+            " The team database applies when PostDesk restarts."
+            if "database_url" in changed
+            else ""
+        )
+        self._set_status("Preferences saved." + note)
 
     def all_actions(self) -> list[QAction]:
         """Every action in the window, for the palette and the shortcut sheet."""

@@ -165,6 +165,14 @@ def append(
     )
 
 
+def record(
+    engine: Engine, *, actor: str, event: str, details: dict[str, Any] | None = None
+) -> AuditEvent:
+    """Record an event that is not part of a draft's transition, in its own transaction."""
+    with engine.begin() as connection:
+        return append(connection, actor=actor, event=event, details=details)
+
+
 def events(
     engine: Engine, *, since: datetime | None = None, draft_id: int | None = None
 ) -> Generator[AuditEvent, None, None]:
