@@ -50,7 +50,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import email.utils
 import hashlib
 import hmac
 import json
@@ -61,7 +60,6 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from ipaddress import ip_address
 from types import TracebackType
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -69,7 +67,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from postdesk import __version__
-from postdesk.publishing import richtext
+from postdesk.publishing import http, richtext
 from postdesk.publishing.adapter import (
     Account,
     AccountInfo,
@@ -663,21 +661,12 @@ def _base_url(account: Account) -> str:
     parts = urlsplit(server)
     if parts.scheme == "https" and parts.hostname:
         return server
-    if parts.scheme == "http" and parts.hostname and _is_loopback(parts.hostname):
+    if parts.scheme == "http" and parts.hostname and http.is_loopback(parts.hostname):
         return server
     raise RejectedError(
         f"The Bluesky server address {server or '(empty)'} must start with https:// "
         "(plain http is allowed only to this computer, for tests)."
     )
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _error_of(response: httpx.Response) -> tuple[str, str]:
@@ -698,18 +687,9 @@ def _error_of(response: httpx.Response) -> tuple[str, str]:
 
 def _retry_after(response: httpx.Response) -> float | None:
     """Seconds to wait: Retry-After (seconds or HTTP date), else atproto's RateLimit-Reset."""
-    value = response.headers.get("Retry-After")
-    if value is not None:
-        try:
-            return max(float(value), 0.0)
-        except ValueError:
-            pass
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            when = None
-        if when is not None:
-            return max(when.timestamp() - time.time(), 0.0)
+    asked = http.retry_after(response)
+    if asked is not None:
+        return asked
     reset = response.headers.get("RateLimit-Reset")
     if reset is not None and response.status_code == 429:
         try:

@@ -56,6 +56,7 @@ from urllib.parse import quote
 
 import httpx
 
+from postdesk.publishing import http
 from postdesk.publishing.adapter import (
     Account,
     AccountInfo,
@@ -393,13 +394,13 @@ class LinkedInAdapter:
             raise RetryableError(
                 f"LinkedIn's daily API limit is used up, so PostDesk could not {action}. "
                 "LinkedIn's limits reset at midnight UTC; PostDesk will try again.",
-                _retry_after(response),
+                http.retry_after(response),
             )
         if status == 408 or status >= 500:
             raise RetryableError(
                 f"LinkedIn had a temporary problem (HTTP {status}) when PostDesk tried to "
                 f"{action}; PostDesk will try again.",
-                _retry_after(response),
+                http.retry_after(response),
             )
         raise RejectedError(f"LinkedIn refused to {action} (HTTP {status}): {message}")
 
@@ -442,16 +443,6 @@ def _message(response: httpx.Response) -> str:
     if token:
         text = text.replace(token, "********")
     return text[:300]
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("retry-after")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        return None
 
 
 def _normal(text: str) -> str:

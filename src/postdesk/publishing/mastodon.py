@@ -56,7 +56,6 @@ server error text is scrubbed of it in case a server echoes it, and no httpx exc
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import socket
 import ssl
@@ -67,13 +66,13 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
 from typing import Any, NoReturn
 
 import httpx
 
 from postdesk import __version__
+from postdesk.publishing import http
 from postdesk.publishing.adapter import (
     Account,
     AccountInfo,
@@ -651,21 +650,12 @@ def _base_url(account: Account) -> httpx.URL:
         raise PublishError(problem) from None
     if url.scheme not in ("http", "https") or not url.host:
         raise PublishError(problem)
-    if url.scheme == "http" and not _is_loopback(url.host):
+    if url.scheme == "http" and not http.is_loopback(url.host):
         raise PublishError(
             f"The server address for {account.handle} starts with http://, which would send "
             "its token unencrypted. Add the account again with its https:// address."
         )
     return url
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _usable_token(account: Account, credential: str) -> str:
@@ -769,36 +759,16 @@ def _is_dns_failure(exc: httpx.TransportError) -> bool:
     )
 
 
-def _server_now(response: httpx.Response) -> datetime:
-    """The server's clock (its Date header), so a reset time is read against it."""
-    date = response.headers.get("Date")
-    if date:
-        try:
-            return parsedate_to_datetime(date).astimezone(UTC)
-        except (TypeError, ValueError):
-            pass
-    return datetime.now(UTC)
-
-
 def _retry_after(response: httpx.Response) -> float | None:
     """Seconds to wait: Retry-After (seconds or an HTTP date), else X-RateLimit-Reset.
 
     Mastodon sends X-RateLimit-Reset as an ISO 8601 time; mastodon-mock sends epoch
     seconds. Both are read against the server's own Date, not this computer's clock.
     """
-    now = _server_now(response)
-    retry_after = response.headers.get("Retry-After", "").strip()
-    if retry_after:
-        try:
-            return max(float(retry_after), 0.0)
-        except ValueError:
-            pass
-        try:
-            moment = parsedate_to_datetime(retry_after)
-        except (TypeError, ValueError):
-            moment = None
-        if moment is not None:
-            return max((moment.astimezone(UTC) - now).total_seconds(), 0.0)
+    now = http.server_now(response)
+    asked = http.retry_after(response, now)
+    if asked is not None:
+        return asked
     reset = response.headers.get("X-RateLimit-Reset", "").strip()
     if reset:
         try:

@@ -57,11 +57,11 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
 from typing import Any, NoReturn
 
 import httpx
 
+from postdesk.publishing import http
 from postdesk.publishing.adapter import (
     Account,
     AccountInfo,
@@ -269,7 +269,7 @@ class XAdapter:
             raise RetryableError("X answered the account check with something unexpected.")
         username = str(data["username"])
         return _Me(
-            str(data["id"]), username, str(data.get("name") or username), _server_now(response)
+            str(data["id"]), username, str(data.get("name") or username), http.server_now(response)
         )
 
     def _create(
@@ -443,31 +443,12 @@ def _digest(credential: str) -> str:
     return hashlib.sha256(credential.encode()).hexdigest()
 
 
-def _server_now(response: httpx.Response) -> datetime:
-    """X's clock, from the Date header (this computer's clock may be wrong)."""
-    date = response.headers.get("date")
-    if date:
-        try:
-            parsed = parsedate_to_datetime(date)
-        except (TypeError, ValueError):
-            parsed = None
-        if parsed is not None and parsed.tzinfo is not None:
-            return parsed.astimezone(UTC)
-    return datetime.now(UTC)
-
-
 def _retry_after(response: httpx.Response) -> float | None:
     """Seconds until X allows another try, from Retry-After and the *-reset headers."""
     headers = response.headers
-    now = _server_now(response).timestamp()
-    waits: list[float] = []
-    retry_after = headers.get("retry-after")
-    if retry_after:
-        try:
-            waits.append(float(retry_after))
-        except ValueError:
-            with contextlib.suppress(TypeError, ValueError):
-                waits.append(parsedate_to_datetime(retry_after).timestamp() - now)
+    now = http.server_now(response).timestamp()
+    asked = http.retry_after(response)
+    waits: list[float] = [] if asked is None else [asked]
     for prefix in ("x-rate-limit", "x-user-limit-24hour", "x-app-limit-24hour"):
         reset = headers.get(f"{prefix}-reset")
         remaining = headers.get(f"{prefix}-remaining")
