@@ -81,15 +81,12 @@ def _accounts(args: argparse.Namespace) -> int:
 
     def work(database: Database) -> int:
         from postdesk.publishing.adapter import Account, Platform, PublishError
-        from postdesk.publishing.publisher import Publisher, add_account
+        from postdesk.publishing.publisher import add_account, list_accounts
         from postdesk.publishing.secrets import SecretStore
 
         store = SecretStore()
         if args.accounts_command == "list":
-            publisher = Publisher(
-                database.engine, database.current_user, secrets=store, adapters={}
-            )
-            for stored in publisher.accounts():
+            for stored in list_accounts(database.engine):
                 has = "token here" if store.has(stored.account.secret_key) else "NO TOKEN HERE"
                 account = stored.account
                 print(

@@ -142,3 +142,33 @@ def test_a_sign_off_tick_is_cleared_by_an_edit(
         return fresh is not None and fresh.isEnabled() and not fresh.isChecked()
 
     qtbot.waitUntil(cleared, timeout=5000)
+
+
+def test_mastodon_is_counted_against_the_organisations_own_server(
+    qtbot: QtBot, start_app: StartApp, sqlite_location: DatabaseLocation
+) -> None:
+    from datetime import UTC, datetime
+
+    from postdesk.storage.schema import channel_accounts
+
+    startup = start_app(sqlite_location)
+    window = startup.window
+    database = open_for_check(sqlite_location)
+    with database.engine.begin() as connection:  # as adding the account records it
+        connection.execute(
+            channel_accounts.insert().values(
+                platform="mastodon", handle="@news@social.example", server_url="https://s.example",
+                display_name="News", max_characters=1000, characters_reserved_per_url=23,
+                added_by=database.current_user, added_at=datetime.now(UTC),
+            )
+        )  # fmt: skip
+    database.dispose()
+    window._on_settings_saved([])  # what saving Preferences does
+    type_text(window.editor, "Gritters are out tonight.")
+    qtbot.waitUntil(
+        lambda: (
+            (label := window.compose.counters.label_for(Channel.MASTODON)) is not None
+            and label.text() == "Mastodon 25/1000"
+        ),
+        timeout=3000,
+    )

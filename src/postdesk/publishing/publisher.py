@@ -125,13 +125,7 @@ class Publisher:
 
     def accounts(self) -> list[StoredAccount]:
         """Every enabled channel account."""
-        with self._engine.connect() as connection:
-            rows = connection.execute(
-                sa.select(channel_accounts)
-                .where(channel_accounts.c.disabled == sa.false())
-                .order_by(channel_accounts.c.id)
-            ).all()
-        return [_stored(row) for row in rows]
+        return list_accounts(self._engine)
 
     def publish(self, draft_id: int) -> list[ChannelOutcome]:
         """Publish the approved revision to every channel of the draft not yet done."""
@@ -309,6 +303,17 @@ class Publisher:
                 .where(publications.c.id == publication_id)
                 .values(updated_at=_now(), **values)
             )
+
+
+def list_accounts(engine: Engine) -> list[StoredAccount]:
+    """Every enabled channel account (their credentials are in the keyring, not here)."""
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.select(channel_accounts)
+            .where(channel_accounts.c.disabled == sa.false())
+            .order_by(channel_accounts.c.id)
+        ).all()
+    return [_stored(row) for row in rows]
 
 
 def add_account(

@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 if TYPE_CHECKING:
     from concurrent.futures import ThreadPoolExecutor
 
-    from postdesk.analysis.channels import Channel
+    from postdesk.analysis.channels import Channel, MastodonServer
     from postdesk.analysis.counting import ChannelCount
     from postdesk.analysis.report import AnalysisReport
 
@@ -48,8 +48,11 @@ class LiveAnalysis(QObject):
     ) -> None:
         super().__init__(parent)
         self._analyse = analyse or _default_analyse
+        # With a Mastodon server's own limits (the injected `analyse` is for tests).
+        self._analyse_for = _analyse_for_server
         self._text = ""
         self._channels: tuple[Channel, ...] = ()
+        self._mastodon: MastodonServer | None = None
         self._generation = 0
         self._lock = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None
@@ -64,6 +67,11 @@ class LiveAnalysis(QObject):
         self._channels = channels
         self.set_text(self._text)
 
+    def set_mastodon(self, server: MastodonServer) -> None:
+        """Count Mastodon against this server's own limits (read when its account was added)."""
+        self._mastodon = server
+        self.set_text(self._text)
+
     def set_text(self, text: str) -> None:
         """The text changed: count now, report after a pause."""
         from postdesk.analysis.counting import count_all
@@ -71,7 +79,11 @@ class LiveAnalysis(QObject):
         self._text = text
         with self._lock:
             self._generation += 1  # any report still running is now for old text
-        counts: dict[Channel, ChannelCount] = count_all(text, self._channels)
+        counts: dict[Channel, ChannelCount] = (
+            count_all(text, self._channels, mastodon=self._mastodon)
+            if self._mastodon is not None
+            else count_all(text, self._channels)
+        )
         self.counts_ready.emit(counts)
         self._timer.start()  # restarting the timer is the debounce
 
@@ -93,12 +105,16 @@ class LiveAnalysis(QObject):
         with self._lock:
             self._generation += 1
             generation = self._generation
-        text, channels = self._text, self._channels
+        text, channels, server = self._text, self._channels, self._mastodon
         if self._pool is None:
             from concurrent.futures import ThreadPoolExecutor
 
             self._pool = ThreadPoolExecutor(1, thread_name_prefix="postdesk-analysis")
-        future = self._pool.submit(self._analyse, text, channels)
+        future = (
+            self._pool.submit(self._analyse, text, channels)
+            if server is None
+            else self._pool.submit(self._analyse_for, text, channels, server)
+        )
         future.add_done_callback(lambda done: self._delivered.emit((generation, text, done)))
 
     @Slot(object)
@@ -111,6 +127,12 @@ class LiveAnalysis(QObject):
             logger.error("Analysis failed", exc_info=error)
             return
         self.report_ready.emit((text, future.result()))
+
+
+def _analyse_for_server(text: str, channels: tuple[Channel, ...], server: MastodonServer) -> Any:
+    from postdesk.analysis.report import analyse
+
+    return analyse(text, channels, mastodon=server)
 
 
 def _default_analyse(text: str, channels: tuple[Channel, ...]) -> AnalysisReport:

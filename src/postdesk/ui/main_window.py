@@ -186,6 +186,7 @@ class MainWindow(QMainWindow):
         self.submit_action.setEnabled(True)
         self.preferences_action.setEnabled(True)
         self._open_review_screen()
+        self._use_mastodon_limits()
         self._refresh_sign_offs()
         self._set_status(f"Signed in as {self._store.author if self._store else ''}")
 
@@ -298,6 +299,29 @@ class MainWindow(QMainWindow):
             self.refusal = box
         self._set_status(f"Not submitted: {error}")
 
+    def _use_mastodon_limits(self) -> None:
+        """Count Mastodon as the organisation's own server does (its limits can differ)."""
+        if self._database is None:
+            return
+        engine = self._database.engine
+
+        def load() -> tuple[int, int] | None:
+            from postdesk.publishing.adapter import Platform
+            from postdesk.publishing.publisher import list_accounts
+
+            for stored in list_accounts(engine):
+                if stored.account.platform is Platform.MASTODON and stored.max_characters:
+                    return stored.max_characters, stored.characters_reserved_per_url or 23
+            return None
+
+        def use(limits: tuple[int, int] | None) -> None:
+            if limits is not None:
+                from postdesk.analysis.channels import MastodonServer
+
+                self.compose.live.set_mastodon(MastodonServer(*limits))
+
+        self._worker.call(load, use, self._on_load_failed)
+
     def keyring_writer(self) -> SecretWriter:
         """Where account credentials go: this computer's keyring."""
         from postdesk.publishing.secrets import SecretStore
@@ -340,6 +364,7 @@ class MainWindow(QMainWindow):
             else ""
         )
         self._set_status("Preferences saved." + note)
+        self._use_mastodon_limits()
 
     def all_actions(self) -> list[QAction]:
         """Every action in the window, for the palette and the shortcut sheet."""

@@ -222,13 +222,12 @@ class SettingsDialog(QDialog):
 
     def refresh_accounts(self) -> None:
         """List the accounts, saying which have no token on this computer."""
-        from postdesk.publishing.publisher import Publisher
+        from postdesk.publishing.publisher import list_accounts
 
-        engine, actor, secrets = self._engine, self._actor, self._secrets
+        engine, secrets = self._engine, self._secrets
 
         def load() -> list[tuple[StoredAccount, bool]]:
-            publisher = Publisher(engine, actor, secrets=_NoSecrets(), adapters={})
-            return [(a, secrets.has(a.account.secret_key)) for a in publisher.accounts()]
+            return [(a, secrets.has(a.account.secret_key)) for a in list_accounts(engine)]
 
         self._worker.call(load, self._show_accounts, self._on_error)
 
@@ -278,8 +277,3 @@ class SettingsDialog(QDialog):
 
     def _on_error(self, error: BaseException) -> None:
         self.message.setText(str(error))
-
-
-class _NoSecrets:
-    def get(self, account_key: str) -> str | None:
-        return None
