@@ -1,0 +1,88 @@
+"""Keystroke to updated counter in the real composer, against a bare QPlainTextEdit.
+
+Run: .venv/bin/python -m benchmarks.keystroke [--keys 300]
+
+Each sample sends one key press and release to the editor and processes the events it
+causes (the edit, the counters for all seven channels, the overflow highlight, the repaint
+of the offscreen window); the report runs later, off the GUI thread, and is not counted.
+The baseline, in the same run, is the same keystroke into a bare QPlainTextEdit.
+
+Target (issue 7): p99 at most 16 ms (one frame at 60 Hz) at 3,000 characters.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent, QTextCursor
+from PySide6.QtWidgets import QApplication, QPlainTextEdit
+
+from benchmarks.analysis import PARAGRAPH
+from postdesk.analysis.counting import warm_up as warm_counting
+from postdesk.ui.composer import CHANNEL_IDS, ComposeWidget
+
+
+def _type(editor: QPlainTextEdit, app: QApplication, keys: int) -> list[float]:
+    times = []
+    for index in range(keys):
+        char = "abcdefghij "[index % 11]
+        started = time.perf_counter()
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(
+                editor, QKeyEvent(kind, Qt.Key.Key_A, Qt.KeyboardModifier.NoModifier, char)
+            )
+        app.processEvents()
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def _prepare(editor: QPlainTextEdit, size: int) -> None:
+    editor.setPlainText((PARAGRAPH * (size // len(PARAGRAPH) + 1))[:size])
+    cursor = editor.textCursor()
+    cursor.movePosition(QTextCursor.MoveOperation.End)
+    editor.setTextCursor(cursor)
+
+
+def _p99(times: list[float]) -> float:
+    return statistics.quantiles(times, n=100)[98]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--keys", type=int, default=300)
+    args = parser.parse_args()
+    app = QApplication([])
+    warm_counting()
+    print(f"{args.keys} keystrokes per size; ms from key press to events processed")
+    print(f"{'size':>6} | {'composer median':>15} {'p99':>6} | {'bare median':>11} {'p99':>6}")
+    for size in (280, 3_000):
+        compose = ComposeWidget()
+        compose.set_channels(CHANNEL_IDS)
+        compose.resize(1000, 700)
+        compose.show()
+        bare = QPlainTextEdit()
+        bare.resize(700, 500)
+        bare.show()
+        _prepare(compose.editor, size)
+        _prepare(bare, size)
+        app.processEvents()
+        ours = _type(compose.editor, app, args.keys)
+        baseline = _type(bare, app, args.keys)
+        print(
+            f"{size:>6} | {statistics.median(ours):>15.2f} {_p99(ours):>6.2f} | "
+            f"{statistics.median(baseline):>11.2f} {_p99(baseline):>6.2f}"
+        )
+        compose.live.shutdown()
+        compose.close()
+        bare.close()
+    print("target: p99 <= 16 ms at 3,000 characters")
+
+
+if __name__ == "__main__":
+    main()
