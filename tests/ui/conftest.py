@@ -27,6 +27,11 @@ def start_app(qtbot: QtBot, qapp: QApplication) -> Iterator[StartApp]:
     executor = ThreadPoolExecutor(1)
 
     def start(location: DatabaseLocation, *, wait: bool = True) -> Startup:
+        from postdesk import settings
+
+        if not settings.settings_path().exists():
+            # Grammar off unless a test sets it up: no LanguageTool download attempts.
+            settings.save(settings.Settings(grammar_mode="off"))
         opening = executor.submit(open_database, location)
         startup = Startup(qapp, opening)
         started.append(startup)

@@ -93,11 +93,15 @@ class ComposeWidget(QWidget):
         self._sign_off_layout = QVBoxLayout(self.sign_offs)
         self._sign_off_boxes: dict[str, QCheckBox] = {}
         self.counters = ChannelCounters()
+        self.grammar_note = QLabel("Grammar and spelling: checking after you pause")
+        self.grammar_note.setAccessibleName("Grammar checker status")
+        self.grammar_note.setWordWrap(True)
         self.findings = FindingsPanel()
         self.findings.finding_activated.connect(self.select_finding)
         self.live = LiveAnalysis(parent=self)
         self.live.counts_ready.connect(self._on_counts)
         self.live.report_ready.connect(self._on_report)
+        self.live.grammar_status.connect(self._on_grammar_status)
         self.editor.textChanged.connect(self._on_text_changed)
 
         self.next_finding_action = QAction("Next finding", self)
@@ -126,6 +130,7 @@ class ComposeWidget(QWidget):
         column.addWidget(post_label)
         column.addWidget(self.editor, 1)
         column.addWidget(self.counters)
+        column.addWidget(self.grammar_note)
         side = QWidget()
         side_column = QVBoxLayout(side)
         side_column.setContentsMargins(0, 0, 0, 0)
@@ -199,6 +204,20 @@ class ComposeWidget(QWidget):
         self._report_text = text
         self.findings.show_findings(report.findings)
         self.report_shown.emit(report)
+
+    @Slot(object)
+    def _on_grammar_status(self, result: object) -> None:
+        engine = getattr(result, "engine", "none")
+        note = getattr(result, "note", None)
+        if engine == "languagetool":
+            self.grammar_note.setText("Grammar and spelling: checked by LanguageTool")
+        elif engine == "spelling":
+            self.grammar_note.setText(f"Only offline spelling is running. {note or ''}".strip())
+        else:
+            self.grammar_note.setText(
+                f"No grammar or spelling check is running. {note or ''}".strip()
+            )
+        self.grammar_note.setAccessibleDescription(self.grammar_note.text())
 
     # -- sign-offs --------------------------------------------------------------------------
 

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 REPORT_DELAY_MS = 250
+# Grammar goes to LanguageTool (maybe another machine): only after a longer pause.
+GRAMMAR_DELAY_MS = 800
 
 
 class LiveAnalysis(QObject):
@@ -38,7 +40,9 @@ class LiveAnalysis(QObject):
 
     counts_ready = Signal(object)
     report_ready = Signal(object)
+    grammar_status = Signal(object)
     _delivered = Signal(object)
+    _grammar_delivered = Signal(object)
 
     def __init__(
         self,
@@ -48,7 +52,7 @@ class LiveAnalysis(QObject):
     ) -> None:
         super().__init__(parent)
         self._analyse = analyse or _default_analyse
-        # With a Mastodon server's own limits (the injected `analyse` is for tests).
+        # With a Mastodon server's own limits or grammar findings (`analyse` is for tests).
         self._analyse_for = _analyse_for_server
         self._text = ""
         self._channels: tuple[Channel, ...] = ()
@@ -61,11 +65,29 @@ class LiveAnalysis(QObject):
         self._timer.setInterval(delay_ms)
         self._timer.timeout.connect(self._start_report)
         self._delivered.connect(self._on_delivered)
+        # Grammar: a GrammarService (its own worker thread), started with start_grammar().
+        self._grammar: Any = None
+        self._grammar_result: tuple[str, Any] | None = None  # (text, GrammarResult)
+        self._grammar_timer = QTimer(self)
+        self._grammar_timer.setSingleShot(True)
+        self._grammar_timer.setInterval(GRAMMAR_DELAY_MS)
+        self._grammar_timer.timeout.connect(self._start_grammar_check)
+        self._grammar_delivered.connect(self._on_grammar_delivered)
 
     def set_channels(self, channels: tuple[Channel, ...]) -> None:
         """Analyse for these channels from now on."""
         self._channels = channels
         self.set_text(self._text)
+
+    def start_grammar(self, config: Any) -> None:
+        """Check grammar and spelling with this GrammarConfig, in the background."""
+        from postdesk.analysis.grammar import GrammarService
+
+        if self._grammar is not None:
+            self._grammar.close(wait=False)
+        self._grammar = GrammarService(config)
+        self._grammar.warm_up()
+        self._grammar_timer.start()
 
     def set_mastodon(self, server: MastodonServer) -> None:
         """Count Mastodon against this server's own limits (read when its account was added)."""
@@ -79,6 +101,8 @@ class LiveAnalysis(QObject):
         self._text = text
         with self._lock:
             self._generation += 1  # any report still running is now for old text
+        if self._grammar is not None:
+            self._grammar_timer.start()
         counts: dict[Channel, ChannelCount] = (
             count_all(text, self._channels, mastodon=self._mastodon)
             if self._mastodon is not None
@@ -95,10 +119,14 @@ class LiveAnalysis(QObject):
     def shutdown(self) -> None:
         """Stop the worker (pending results are dropped)."""
         self._timer.stop()
+        self._grammar_timer.stop()
         with self._lock:
             self._generation += 1
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
+        if self._grammar is not None:
+            # Never wait for LanguageTool: a check in flight finishes on its own thread.
+            self._grammar.close(wait=False)
 
     @Slot()
     def _start_report(self) -> None:
@@ -106,16 +134,41 @@ class LiveAnalysis(QObject):
             self._generation += 1
             generation = self._generation
         text, channels, server = self._text, self._channels, self._mastodon
+        grammar = (
+            self._grammar_result[1]
+            if self._grammar_result and self._grammar_result[0] == text
+            else None
+        )
         if self._pool is None:
             from concurrent.futures import ThreadPoolExecutor
 
             self._pool = ThreadPoolExecutor(1, thread_name_prefix="postdesk-analysis")
-        future = (
-            self._pool.submit(self._analyse, text, channels)
-            if server is None
-            else self._pool.submit(self._analyse_for, text, channels, server)
-        )
+        if server is None and grammar is None:
+            future = self._pool.submit(self._analyse, text, channels)
+        else:
+            future = self._pool.submit(self._analyse_for, text, channels, server, grammar)
         future.add_done_callback(lambda done: self._delivered.emit((generation, text, done)))
+
+    @Slot()
+    def _start_grammar_check(self) -> None:
+        service, text = self._grammar, self._text
+        if service is None or not text.strip():
+            return
+        future = service.submit(text, replace_pending=True)
+        future.add_done_callback(lambda done: self._grammar_delivered.emit((text, done)))
+
+    @Slot(object)
+    def _on_grammar_delivered(self, payload: tuple[str, Any]) -> None:
+        text, future = payload
+        if future.cancelled() or text != self._text:
+            return  # a newer text is being checked
+        if future.exception() is not None:
+            logger.error("Grammar check failed", exc_info=future.exception())
+            return
+        result = future.result()
+        self._grammar_result = (text, result)
+        self.grammar_status.emit(result)
+        self.flush()  # a report with the grammar findings merged in
 
     @Slot(object)
     def _on_delivered(self, payload: tuple[int, str, Any]) -> None:
@@ -129,10 +182,13 @@ class LiveAnalysis(QObject):
         self.report_ready.emit((text, future.result()))
 
 
-def _analyse_for_server(text: str, channels: tuple[Channel, ...], server: MastodonServer) -> Any:
+def _analyse_for_server(
+    text: str, channels: tuple[Channel, ...], server: MastodonServer | None, grammar: Any
+) -> Any:
+    from postdesk.analysis.channels import DEFAULT_MASTODON
     from postdesk.analysis.report import analyse
 
-    return analyse(text, channels, mastodon=server)
+    return analyse(text, channels, mastodon=server or DEFAULT_MASTODON, grammar=grammar)
 
 
 def _default_analyse(text: str, channels: tuple[Channel, ...]) -> AnalysisReport:

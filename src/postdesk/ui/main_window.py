@@ -187,6 +187,7 @@ class MainWindow(QMainWindow):
         self.preferences_action.setEnabled(True)
         self._open_review_screen()
         self._use_mastodon_limits()
+        self._start_grammar()
         self._refresh_sign_offs()
         self._set_status(f"Signed in as {self._store.author if self._store else ''}")
 
@@ -299,6 +300,19 @@ class MainWindow(QMainWindow):
             self.refusal = box
         self._set_status(f"Not submitted: {error}")
 
+    def _start_grammar(self) -> None:
+        """Grammar and spelling as the settings say (LanguageTool, or offline spelling)."""
+        from postdesk import site_settings
+        from postdesk.analysis.grammar import GrammarConfig
+
+        chosen = site_settings.load_layered().settings
+        mode = chosen.grammar_mode if chosen.grammar_mode in ("off", "local", "server") else "off"
+        if mode == "server" and not chosen.languagetool_url:
+            mode = "off"
+        self.compose.live.start_grammar(
+            GrammarConfig(mode=mode, server_url=chosen.languagetool_url)  # type: ignore[arg-type]
+        )
+
     def _use_mastodon_limits(self) -> None:
         """Count Mastodon as the organisation's own server does (its limits can differ)."""
         if self._database is None:
@@ -365,6 +379,8 @@ class MainWindow(QMainWindow):
         )
         self._set_status("Preferences saved." + note)
         self._use_mastodon_limits()
+        if {"grammar_mode", "languagetool_url"} & set(changed):
+            self._start_grammar()
 
     def all_actions(self) -> list[QAction]:
         """Every action in the window, for the palette and the shortcut sheet."""
