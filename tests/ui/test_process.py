@@ -124,6 +124,31 @@ def test_real_window_under_xvfb_is_drawn(
         shutil.copy(shot, Path(os.environ["POSTDESK_SCREENSHOT_DIR"]) / shot.name)
 
 
+@pytest.mark.xvfb
+def test_screenshots_of_the_composer_queue_and_review_under_xvfb(
+    xvfb_display: str, user_folders: Path, tmp_path: Path
+) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
+    env.update(DISPLAY=xvfb_display, QT_QPA_PLATFORM="xcb")
+    shots = tmp_path / "shots"
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.helpers.screenshots", str(shots)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    for name in ("composer.png", "queue.png", "review.png"):
+        image = QImage(str(shots / name))
+        assert image.width() >= 1000, name
+        assert _distinct_colours(image) >= 16, f"{name} looks blank"
+        if os.environ.get("POSTDESK_SCREENSHOT_DIR"):
+            shutil.copy(shots / name, Path(os.environ["POSTDESK_SCREENSHOT_DIR"]) / name)
+
+
 def test_sigkill_after_typing_stops_loses_nothing(user_folders: Path) -> None:
     with subprocess.Popen(
         [sys.executable, "-m", "tests.helpers.typing_driver", TEXT],
