@@ -28,6 +28,7 @@ from postdesk.ui.draft_list import DraftListModel
 
 if TYPE_CHECKING:
     from postdesk.storage.database import Database
+    from postdesk.ui.history import PublishedScreen
     from postdesk.ui.review_queue import ReviewScreen
     from postdesk.ui.settings_dialog import SecretWriter
     from postdesk.workflow.drafts import DraftRecord, DraftStore, DraftSummary
@@ -92,6 +93,7 @@ class MainWindow(QMainWindow):
         self.tabs.tabBar().setAccessibleName("Screens: Write, Review queue")
         self.tabs.addTab(splitter, "&Write")
         self.review: ReviewScreen | None = None
+        self.published: PublishedScreen | None = None
         self.refusal: QMessageBox | None = None
         self.setCentralWidget(self.tabs)
         self.setTabOrder(self.editor, self.drafts_view)
@@ -119,13 +121,17 @@ class MainWindow(QMainWindow):
         self.submit_action.triggered.connect(self.submit_for_review)
         # Ctrl+Enter submits on the Write screen and approves on the Review screen.
         self.compose.addAction(self.submit_action)
+        self.history_action = QAction("Draft &history…", self)
+        self.history_action.setShortcuts([QKeySequence("Ctrl+H")])
+        self.history_action.setEnabled(False)
+        self.history_action.triggered.connect(self.open_history)
         self.preferences_action = QAction("&Preferences…", self)
         self.preferences_action.setShortcuts(QKeySequence.StandardKey.Preferences)
         if not self.preferences_action.shortcuts():
             self.preferences_action.setShortcuts([QKeySequence("Ctrl+,")])
         self.preferences_action.setEnabled(False)
         self.preferences_action.triggered.connect(self.open_preferences)
-        for action in (self.new_action, self.save_action, self.submit_action):
+        for action in (self.new_action, self.save_action, self.submit_action, self.history_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(self.preferences_action)
@@ -185,6 +191,7 @@ class MainWindow(QMainWindow):
         self.save_action.setEnabled(True)
         self.submit_action.setEnabled(True)
         self.preferences_action.setEnabled(True)
+        self.history_action.setEnabled(True)
         self._open_review_screen()
         self._use_mastodon_limits()
         self._start_grammar()
@@ -266,11 +273,31 @@ class MainWindow(QMainWindow):
         if self.review is not None or self._database is None:
             return
         from postdesk.storage.changes import watcher_for
+        from postdesk.ui.history import PublishedScreen
         from postdesk.ui.review_queue import ReviewScreen
 
         self.review = ReviewScreen(self._worker)
         self.tabs.addTab(self.review, "&Review queue")
         self.review.attach(self.workflow, watcher_for(self._database.location.url))
+        self.published = PublishedScreen(self._worker, self._database.engine)
+        self.tabs.addTab(self.published, "P&ublished")
+        self.tabs.tabBar().setAccessibleName("Screens: Write, Review queue, Published")
+        self.tabs.currentChanged.connect(
+            lambda index: (
+                self.published.reload() if self.tabs.widget(index) is self.published else None
+            )
+        )
+
+    @Slot()
+    def open_history(self) -> None:
+        """Ctrl+H: the draft's revisions, changes, comments and audit events."""
+        from postdesk.ui.history import HistoryDialog
+
+        draft_id = self.autosave.draft_id
+        if draft_id is None or self._database is None:
+            return
+        self.dialog = HistoryDialog(self._worker, self.workflow, draft_id, self)
+        self.dialog.open()
 
     @Slot()
     def submit_for_review(self) -> None:
