@@ -6,7 +6,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal, Slot
-from PySide6.QtGui import QAction, QColor, QKeySequence, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QGroupBox,
@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QSplitter,
-    QTextEdit,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -188,6 +187,9 @@ class ComposeWidget(QWidget):
         starts = [c.overflow_at for c in counts.values() if c.overflow_at is not None]
         overflow = []
         if starts:
+            from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
+            from PySide6.QtWidgets import QTextEdit
+
             selection = QTextEdit.ExtraSelection()
             cursor = QTextCursor(self.editor.document())
             cursor.setPosition(qt_position(text, min(starts)))
@@ -255,6 +257,8 @@ class ComposeWidget(QWidget):
         text = self.editor.toPlainText()
         if text != self._report_text:
             return  # the text moved on; the next report will have fresh spans
+        from PySide6.QtGui import QTextCursor
+
         cursor = self.editor.textCursor()
         cursor.setPosition(qt_position(text, finding.start))
         cursor.setPosition(qt_position(text, finding.end), QTextCursor.MoveMode.KeepAnchor)
@@ -282,6 +286,8 @@ class ComposeWidget(QWidget):
         text = self.editor.toPlainText()
         if finding is None or finding.suggestion is None or text != self._report_text:
             return
+        from PySide6.QtGui import QTextCursor
+
         cursor = self.editor.textCursor()
         cursor.setPosition(qt_position(text, finding.start))
         cursor.setPosition(qt_position(text, finding.end), QTextCursor.MoveMode.KeepAnchor)

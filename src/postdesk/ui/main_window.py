@@ -9,11 +9,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QDialog,
     QLabel,
     QListView,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -27,6 +25,8 @@ from postdesk.ui.dbworker import DatabaseWorker
 from postdesk.ui.draft_list import DraftListModel
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDialog, QMessageBox
+
     from postdesk.storage.database import Database
     from postdesk.ui.history import PublishedScreen
     from postdesk.ui.review_queue import ReviewScreen
@@ -317,6 +317,8 @@ class MainWindow(QMainWindow):
         from postdesk.workflow.errors import NotReady
 
         if isinstance(error, NotReady):
+            from PySide6.QtWidgets import QMessageBox
+
             box = QMessageBox(self)
             box.setIcon(QMessageBox.Icon.Warning)
             box.setWindowTitle("Not ready for review")
@@ -528,6 +530,8 @@ class MainWindow(QMainWindow):
         event.accept()
 
     def _rescue(self, error: BaseException) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         from postdesk.recovery import write_recovery_copy
 
         text = self.editor.toPlainText()

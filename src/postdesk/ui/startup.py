@@ -7,37 +7,20 @@ from concurrent.futures import Future
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication
 
-from postdesk import APP_NAME
 from postdesk.ui.dbworker import DatabaseWorker
 from postdesk.ui.main_window import MainWindow
 
 if TYPE_CHECKING:
     # Start-up imports no SQLAlchemy on the GUI thread: the opening thread loads it.
     from postdesk.storage.database import Database
-    from postdesk.storage.errors import DatabaseOpenError
+    from postdesk.ui.startup_problem import StartupProblemBox
 
 logger = logging.getLogger(__name__)
 
 # The exit status when PostDesk could not open its database.
 EXIT_DATABASE_PROBLEM = 1
-
-
-class StartupProblemBox(QMessageBox):
-    """Says what went wrong with the database, where it is, and what to do."""
-
-    def __init__(self, error: DatabaseOpenError, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.error = error
-        self.setIcon(QMessageBox.Icon.Critical)
-        self.setWindowTitle(f"{APP_NAME} cannot start")
-        self.setText(error.title)
-        self.setInformativeText(f"{error.location}\n\n{error.advice}")
-        self.setDetailedText(f"Reason: {error.detail}")
-        self.setStandardButtons(QMessageBox.StandardButton.Close)
-        self.setAccessibleName(error.title)
-        self.setAccessibleDescription(error.advice)
 
 
 class Startup(QObject):
@@ -76,6 +59,8 @@ class Startup(QObject):
             )
         logger.error("Start-up problem shown: %s (%s)", error.problem.value, error.location)
         self.window.hide()
+        from postdesk.ui.startup_problem import StartupProblemBox
+
         box = self.problem_box = StartupProblemBox(error)
         box.finished.connect(lambda _result: self._app.exit(EXIT_DATABASE_PROBLEM))
         box.open()
