@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import ipaddress
+import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 import httpx
+
+from postdesk.publishing.adapter import PublishResult
 
 
 def server_now(response: httpx.Response) -> datetime:
@@ -49,3 +53,27 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+class AttemptMemo:
+    """One publish per attempt key at a time, and the result remembered.
+
+    For platforms without an idempotency key (X, LinkedIn): a retry of an attempt this
+    adapter already finished gets the same result instead of a second post, and two calls
+    for one attempt never run at once.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._locks: dict[tuple[str, str], threading.Lock] = {}
+        self._done: dict[tuple[str, str], PublishResult] = {}
+
+    def run(self, key: tuple[str, str], publish: Callable[[], PublishResult]) -> PublishResult:
+        """`publish()` once for `key`; later calls get its result."""
+        with self._lock:
+            attempt_lock = self._locks.setdefault(key, threading.Lock())
+        with attempt_lock:
+            result = self._done.get(key)
+            if result is None:
+                result = self._done[key] = publish()
+            return result

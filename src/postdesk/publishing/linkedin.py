@@ -151,8 +151,7 @@ class LinkedInAdapter:
         self._sent_since: dict[tuple[str, str], int] = {}
         # Finished attempts (a repeated call answers without sending) and one lock per
         # attempt (two calls for one attempt never send at once), as in the X adapter.
-        self._published: dict[tuple[str, str], PublishResult] = {}
-        self._attempt_locks: dict[tuple[str, str], threading.Lock] = {}
+        self._attempts = http.AttemptMemo()
         self._lock = threading.Lock()
 
     # -- the Adapter interface -----------------------------------------------------------
@@ -188,14 +187,7 @@ class LinkedInAdapter:
             raise RejectedError("There is nothing to publish: the post has no text.")
         _author(account)
         key = (account.secret_key, attempt.key)
-        with self._lock:
-            attempt_lock = self._attempt_locks.setdefault(key, threading.Lock())
-        with attempt_lock:
-            result = self._published.get(key)
-            if result is None:
-                result = self._publish(account, credential, attempt, key)
-                self._published[key] = result
-            return result
+        return self._attempts.run(key, lambda: self._publish(account, credential, attempt, key))
 
     def _publish(
         self,

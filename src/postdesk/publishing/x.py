@@ -128,8 +128,7 @@ class XAdapter:
         # Finished attempts, so a repeated call (say, the app crashed before recording the
         # result) answers without sending; and one lock per attempt, so two calls for the
         # same attempt never send at the same time.
-        self._published: dict[tuple[str, str], PublishResult] = {}
-        self._attempt_locks: dict[tuple[str, str], threading.Lock] = {}
+        self._attempts = http.AttemptMemo()
         # (account secret key, SHA-256 of the token) -> whose token it is, and how far X's
         # clock is ahead of ours (s). /2/users/me has a small daily quota on X's lower
         # tiers, so publishing asks it once per token, not once per post.
@@ -154,14 +153,7 @@ class XAdapter:
             if not part.strip():
                 raise RejectedError(f"Part {number} of the post is empty; X needs some text.")
         key = (account.secret_key, attempt.key)
-        with self._lock:
-            attempt_lock = self._attempt_locks.setdefault(key, threading.Lock())
-        with attempt_lock:
-            result = self._published.get(key)
-            if result is None:
-                result = self._publish(account, credential, attempt, key)
-                self._published[key] = result
-            return result
+        return self._attempts.run(key, lambda: self._publish(account, credential, attempt, key))
 
     def _publish(
         self,
