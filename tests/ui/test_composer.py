@@ -172,3 +172,16 @@ def test_mastodon_is_counted_against_the_organisations_own_server(
         ),
         timeout=3000,
     )
+
+
+def test_a_grammar_result_landing_after_shut_down_is_ignored(qtbot: QtBot) -> None:
+    from postdesk.analysis.grammar import GrammarConfig
+    from tests.helpers.fake_languagetool import FakeLanguageTool
+
+    with FakeLanguageTool(delay=0.5) as server:
+        live = LiveAnalysis()
+        live.start_grammar(GrammarConfig(mode="server", server_url=server.url))
+        live.set_text("The council is recieving applications.")
+        qtbot.waitUntil(lambda: len(server.checks()) >= 1, timeout=5000)
+        live.shutdown()  # the window closes while the check is still on its way
+        qtbot.wait(800)  # the answer lands now: it must be dropped, not scheduled

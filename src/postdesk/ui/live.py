@@ -58,6 +58,7 @@ class LiveAnalysis(QObject):
         self._channels: tuple[Channel, ...] = ()
         self._mastodon: MastodonServer | None = None
         self._generation = 0
+        self._closed = False
         self._lock = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None
         self._timer = QTimer(self)
@@ -118,6 +119,7 @@ class LiveAnalysis(QObject):
 
     def shutdown(self) -> None:
         """Stop the worker (pending results are dropped)."""
+        self._closed = True  # a result still on its way is ignored when it lands
         self._timer.stop()
         self._grammar_timer.stop()
         with self._lock:
@@ -130,6 +132,8 @@ class LiveAnalysis(QObject):
 
     @Slot()
     def _start_report(self) -> None:
+        if self._closed:
+            return
         with self._lock:
             self._generation += 1
             generation = self._generation
@@ -152,7 +156,7 @@ class LiveAnalysis(QObject):
     @Slot()
     def _start_grammar_check(self) -> None:
         service, text = self._grammar, self._text
-        if service is None or not text.strip():
+        if self._closed or service is None or not text.strip():
             return
         future = service.submit(text, replace_pending=True)
         future.add_done_callback(lambda done: self._grammar_delivered.emit((text, done)))
@@ -160,7 +164,7 @@ class LiveAnalysis(QObject):
     @Slot(object)
     def _on_grammar_delivered(self, payload: tuple[str, Any]) -> None:
         text, future = payload
-        if future.cancelled() or text != self._text:
+        if self._closed or future.cancelled() or text != self._text:
             return  # a newer text is being checked
         if future.exception() is not None:
             logger.error("Grammar check failed", exc_info=future.exception())
