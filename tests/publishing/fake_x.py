@@ -41,6 +41,7 @@ import socket
 import threading
 import time
 import urllib.parse
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -118,7 +119,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-class FakeApiServer:
+class FakeApiServer(ABC):
     """A ThreadingHTTPServer on 127.0.0.1:0 with fault injection; subclasses add routes."""
 
     def __init__(self) -> None:
@@ -133,9 +134,9 @@ class FakeApiServer:
 
     # -- to override ---------------------------------------------------------------------
 
+    @abstractmethod
     def route(self, request: Request) -> Reply:
-        """Answer one request (called with `lock` held)."""
-        raise NotImplementedError
+        """Answer one request (called with `lock` held); each platform's server says how."""
 
     def error_reply(self, status: int) -> Reply:
         """The platform's body for a bare error status."""

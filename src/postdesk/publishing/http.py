@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import Any
 
 import httpx
 
@@ -43,6 +44,26 @@ def retry_after(response: httpx.Response, now: datetime | None = None) -> float 
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return max((moment - (now or server_now(response))).total_seconds(), 0.0)
+
+
+def bearer_client(
+    base_url: str,
+    credential: str,
+    *,
+    transport: httpx.BaseTransport | None,
+    timeout: float | httpx.Timeout,
+    verify: Any,
+) -> httpx.Client:
+    """A client that sends the token as a Bearer header and never follows redirects
+    (a redirect could carry the token to another host)."""
+    return httpx.Client(
+        base_url=base_url.rstrip("/"),
+        transport=transport,
+        timeout=timeout,
+        headers={"Authorization": f"Bearer {credential}", "User-Agent": "PostDesk"},
+        follow_redirects=False,
+        verify=verify,
+    )
 
 
 def is_loopback(host: str) -> bool:

@@ -230,12 +230,11 @@ class LinkedInAdapter:
                 f"This computer has no LinkedIn token for {account.handle}. Add the account "
                 "again in Accounts to sign in to LinkedIn."
             )
-        return httpx.Client(
-            base_url=(account.server_url or LINKEDIN_API_URL).rstrip("/"),
+        return http.bearer_client(
+            account.server_url or LINKEDIN_API_URL,
+            credential,
             transport=self._transport,
             timeout=self._timeout,
-            headers={"Authorization": f"Bearer {credential}", "User-Agent": "PostDesk"},
-            follow_redirects=False,
             verify=self._tls,
         )
 
