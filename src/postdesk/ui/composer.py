@@ -77,6 +77,7 @@ class ComposeWidget(QWidget):
             action = QAction(label, self)
             action.setCheckable(True)
             action.setData(channel_id)
+            action.setObjectName(f"channel.{channel_id}")
             action.setShortcuts([QKeySequence(f"Ctrl+{number + 1}")])
             action.setToolTip(f"Post to {label} (Ctrl+{number + 1})")
             action.toggled.connect(self._on_channel_toggled)
@@ -104,12 +105,15 @@ class ComposeWidget(QWidget):
         self.editor.textChanged.connect(self._on_text_changed)
 
         self.next_finding_action = QAction("Next finding", self)
+        self.next_finding_action.setObjectName("findings.next")
         self.next_finding_action.setShortcuts([QKeySequence("F8")])
         self.next_finding_action.triggered.connect(lambda: self.go_to_finding(forward=True))
         self.previous_finding_action = QAction("Previous finding", self)
+        self.previous_finding_action.setObjectName("findings.previous")
         self.previous_finding_action.setShortcuts([QKeySequence("Shift+F8")])
         self.previous_finding_action.triggered.connect(lambda: self.go_to_finding(forward=False))
         self.apply_suggestion_action = QAction("Apply suggestion", self)
+        self.apply_suggestion_action.setObjectName("findings.apply")
         self.apply_suggestion_action.setShortcuts([QKeySequence("Ctrl+.")])
         self.apply_suggestion_action.triggered.connect(self.apply_current_suggestion)
         for action in (
