@@ -29,10 +29,12 @@ from postdesk.publishing.adapter import (
     Account,
     Adapter,
     AuthError,
+    OutcomeUnknownError,
     Platform,
     PostRef,
     PublishAttempt,
     PublishError,
+    RetryableError,
 )
 from postdesk.publishing.retry import MAX_TRIES, TryReport, publish_with_retries
 from postdesk.storage.schema import channel_accounts, publications
@@ -76,6 +78,31 @@ class ChannelOutcome:
     published: bool
     posts: tuple[PostRef, ...] = ()
     error: str | None = None
+
+
+@dataclass(frozen=True)
+class ChannelProgress:
+    """News from a publish in progress, for a view that shows each channel's progress.
+
+    Attributes:
+        stage: "sending" (a try starts), "retrying" (a try failed and another will be
+            made), "published" or "failed" (the channel is finished).
+        try_number: the try this is about (0 before the first).
+        message: what went wrong, in words, for "retrying" and "failed".
+    """
+
+    channel: str
+    stage: str
+    try_number: int = 0
+    message: str = ""
+    posts: tuple[PostRef, ...] = ()
+
+
+ProgressCallback = Callable[[ChannelProgress], None]
+
+
+def _ignore_progress(_progress: ChannelProgress) -> None:
+    pass
 
 
 def _now() -> datetime:
@@ -127,8 +154,14 @@ class Publisher:
         """Every enabled channel account."""
         return list_accounts(self._engine)
 
-    def publish(self, draft_id: int) -> list[ChannelOutcome]:
-        """Publish the approved revision to every channel of the draft not yet done."""
+    def publish(
+        self, draft_id: int, progress: ProgressCallback = _ignore_progress
+    ) -> list[ChannelOutcome]:
+        """Publish the approved revision to every channel of the draft not yet done.
+
+        `progress` hears about each channel as it goes (on this thread: a view passes
+        the news on to its own thread).
+        """
         draft = self._workflow.get(draft_id)
         if draft.state is State.PUBLISHING:
             # A previous run stopped half way (a crash, a lost connection): carry on with
@@ -142,9 +175,18 @@ class Publisher:
             revision = self._workflow.revision(draft.approved_revision_id)
         else:
             revision = self._workflow.start_publishing(draft_id)
-        outcomes = [
-            self._publish_channel(draft_id, revision, channel) for channel in draft.channels
-        ]
+        outcomes = []
+        for channel in draft.channels:
+            finished = self._publish_channel(draft_id, revision, channel, progress)
+            progress(
+                ChannelProgress(
+                    channel,
+                    "published" if finished.published else "failed",
+                    message=finished.error or "",
+                    posts=finished.posts,
+                )
+            )
+            outcomes.append(finished)
         done = [o for o in outcomes if o.published]
         outcome = (
             Action.FINISH_PUBLISHED
@@ -157,7 +199,9 @@ class Publisher:
         self._workflow.finish_publishing(draft_id, outcome, details)
         return outcomes
 
-    def _publish_channel(self, draft_id: int, revision: Revision, channel: str) -> ChannelOutcome:
+    def _publish_channel(
+        self, draft_id: int, revision: Revision, channel: str, progress: ProgressCallback
+    ) -> ChannelOutcome:
         try:
             platform = Platform(channel)
         except ValueError:
@@ -193,9 +237,13 @@ class Publisher:
             created_at=tuple(json.loads(row["created_ats"])),
         )
         self._set(row["id"], state="sending")
+        progress(ChannelProgress(channel, "sending", 1))
 
         def on_try(report: TryReport) -> None:
             self._record_try(draft_id, revision, row["id"], channel, report)
+            retried = isinstance(report.error, (RetryableError, OutcomeUnknownError))
+            if retried and report.error is not None and report.number < self._max_tries:
+                progress(ChannelProgress(channel, "retrying", report.number, report.error.message))
 
         try:
             result = publish_with_retries(
