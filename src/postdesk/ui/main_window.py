@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
     from postdesk.storage.database import Database
     from postdesk.ui.history import PublishedScreen
+    from postdesk.ui.publish_screen import PublishScreen
     from postdesk.ui.review_queue import ReviewScreen
     from postdesk.ui.settings_dialog import SecretWriter
     from postdesk.workflow.drafts import DraftRecord, DraftStore, DraftSummary
@@ -94,6 +95,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(splitter, "&Write")
         self.review: ReviewScreen | None = None
         self.published: PublishedScreen | None = None
+        self.publish: PublishScreen | None = None
         self.refusal: QMessageBox | None = None
         self.setCentralWidget(self.tabs)
         self.setTabOrder(self.editor, self.drafts_view)
@@ -171,8 +173,11 @@ class MainWindow(QMainWindow):
     def attach(self, database: Database) -> None:
         """Use this open database: load the latest draft, or start one."""
         # Imported here, not at the top: SQLAlchemy is loaded by then (start-up speed).
+        from postdesk.workflow import people
         from postdesk.workflow.drafts import DraftStore
+        from postdesk.workflow.errors import NotAllowed
         from postdesk.workflow.people import ensure_first_person
+        from postdesk.workflow.states import Role
 
         self.drafts_model = DraftListModel()
         self.drafts_view.setModel(self.drafts_model)
@@ -186,6 +191,10 @@ class MainWindow(QMainWindow):
             if database.location.is_sqlite:
                 # The embedded database belongs to whoever opens it first.
                 ensure_first_person(database.engine, database.current_user)
+            with database.engine.connect() as connection:
+                person = people.find(connection, database.current_user)
+            if person is None or not person.may(Role.AUTHOR):
+                raise NotAllowed(f"{database.current_user} does not have the author role")
             draft = store.latest() or store.create()
             return draft, store.summaries()
 
@@ -207,6 +216,17 @@ class MainWindow(QMainWindow):
         self._set_status(f"Signed in as {self._store.author if self._store else ''}")
 
     def _on_load_failed(self, error: BaseException) -> None:
+        from postdesk.workflow.errors import NotAllowed
+
+        if isinstance(error, NotAllowed) and self.autosave.draft_id is None:
+            # A reviewer or publisher who does not write posts: the other screens work.
+            self.editor.setPlaceholderText(f"You cannot write posts here: {error}.")
+            self.preferences_action.setEnabled(True)
+            self._open_review_screen()
+            if self.review is not None:
+                self.tabs.setCurrentWidget(self.review)
+            self._set_status(f"Signed in as {self._store.author if self._store else ''}")
+            return
         logger.error("Could not load drafts: %s", error)
         self._set_status(f"Could not load your drafts: {error}")
         if self.autosave.draft_id is None:
@@ -282,19 +302,30 @@ class MainWindow(QMainWindow):
             return
         from postdesk.storage.changes import watcher_for
         from postdesk.ui.history import PublishedScreen
+        from postdesk.ui.publish_screen import PublishScreen
         from postdesk.ui.review_queue import ReviewScreen
 
         self.review = ReviewScreen(self._worker)
         self.tabs.addTab(self.review, "&Review queue")
         self.review.attach(self.workflow, watcher_for(self._database.location.url))
+        self.publish = PublishScreen(
+            self._worker, self._database.engine, self._database.current_user
+        )
+        self.tabs.addTab(self.publish, "&Publish")
+        self.publish.attach(watcher_for(self._database.location.url))
+        self.publish.finished.connect(lambda _draft_id: self._refresh_list())
         self.published = PublishedScreen(self._worker, self._database.engine)
         self.tabs.addTab(self.published, "P&ublished")
-        self.tabs.tabBar().setAccessibleName("Screens: Write, Review queue, Published")
-        self.tabs.currentChanged.connect(
-            lambda index: (
-                self.published.reload() if self.tabs.widget(index) is self.published else None
-            )
-        )
+        self.tabs.tabBar().setAccessibleName("Screens: Write, Review queue, Publish, Published")
+        self.tabs.currentChanged.connect(self._on_screen_changed)
+
+    @Slot(int)
+    def _on_screen_changed(self, index: int) -> None:
+        shown = self.tabs.widget(index)
+        if shown is self.published and self.published is not None:
+            self.published.reload()
+        elif shown is self.publish and self.publish is not None:
+            self.publish.reload()
 
     @Slot()
     def open_history(self) -> None:
@@ -529,6 +560,8 @@ class MainWindow(QMainWindow):
         """Save before closing; if that fails, keep a recovery copy. Never lose text."""
         if self.review is not None:
             self.review.shutdown()
+        if self.publish is not None:
+            self.publish.shutdown()
         self.compose.live.shutdown()
         if self.autosave.has_unsaved_changes():
             try:
