@@ -285,6 +285,7 @@ def test_links_mentions_and_hashtags_become_facets(
     assert stored["uri"] == post.post_id
     value = stored["value"]
     assert value["text"] == text  # byte for byte what was approved
+    assert value["langs"] == ["en"]
     link = "app.bsky.richtext.facet#link"
     assert value["facets"] == [
         facet(text, "gov.uk/roads/a1", {"$type": link, "uri": "https://gov.uk/roads/a1"}),

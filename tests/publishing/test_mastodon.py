@@ -226,11 +226,16 @@ def test_publish_sends_the_text_exactly(
         "Details: https://www.powys.gov.uk/roads?id=470&lang=cy\n"
         "**not bold** <b>not html</b> &amp; Ŵyl Dewi \u2013 “quotes”  "
     )
-    attempt = PublishAttempt((text,), key="exact-1")
+    attempt = PublishAttempt((text,), key="exact-1", language="cy")
     result = MastodonAdapter().publish(
         account_on(mastodon_user, mastodon_peer.base_url), mastodon_user.token, attempt
     )
     assert_published_once(mastodon_peer, mastodon_user, attempt.parts, result)
+    status = mastodon_peer.http.get(
+        f"{mastodon_peer.base_url}/api/v1/statuses/{result.first.post_id}",
+        headers={"Authorization": f"Bearer {mastodon_user.token}"},
+    ).json()
+    assert status["language"] == "cy"
     assert result.first.url.startswith(f"http://{SERVER_DOMAIN}/@{mastodon_user.username}/")
 
 

@@ -88,12 +88,16 @@ class PublishAttempt:
         record_keys: Bluesky's record keys (TIDs), one per part, chosen with the key.
         created_at: Bluesky's createdAt for each part, fixed with the key so a retried
             record is byte-identical.
+        language: the post's language (BCP 47), so platforms can filter and translate
+            it and screen readers pronounce it right (Bluesky `langs`, Mastodon
+            `language`).
     """
 
     parts: tuple[str, ...]
     key: str
     record_keys: tuple[str, ...] = ()
     created_at: tuple[str, ...] = ()
+    language: str = "en"
 
 
 @dataclass(frozen=True)

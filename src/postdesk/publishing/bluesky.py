@@ -250,6 +250,7 @@ class BlueskyAdapter:
             zip(attempt.parts, attempt.record_keys, attempt.created_at, strict=True), start=1
         ):
             record: dict[str, Any] = {"$type": POST_COLLECTION, "text": text}
+            record["langs"] = [attempt.language]
             facets = richtext.build_facets(text, resolve)
             if facets:
                 record["facets"] = facets

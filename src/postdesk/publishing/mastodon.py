@@ -259,7 +259,11 @@ class MastodonAdapter:
             # Before anything can exist: what the lookup may treat as this attempt's.
             progress.baseline = self._newest_status_id(session, progress)
             progress.baseline_taken = True
-        body: dict[str, str] = {"status": attempt.parts[index], "visibility": "public"}
+        body: dict[str, str] = {
+            "status": attempt.parts[index],
+            "visibility": "public",
+            "language": attempt.language,
+        }
         if parent is not None:
             body["in_reply_to_id"] = parent
         response = session.send_status(
