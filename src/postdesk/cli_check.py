@@ -208,15 +208,20 @@ def _analyse(
 
 def _policy(pack_path: str | None) -> PolicyEngine:
     from postdesk import site_settings
+    from postdesk.analysis.report import add_election_periods
     from postdesk.policy import PackError, PolicyEngine
 
-    path = pack_path or site_settings.load_layered().settings.rule_pack_path
+    chosen = site_settings.load_layered().settings
+    path = pack_path or chosen.rule_pack_path
     try:
-        return PolicyEngine(pack_path=path) if path else PolicyEngine()
+        engine = PolicyEngine(pack_path=path) if path else PolicyEngine()
     except PackError as exc:
         raise UsageError(f"the rule pack is not valid: {exc.problems[0]}") from None
     except OSError as exc:
         raise UsageError(f"cannot read the rule pack {path}: {exc.strerror or exc}") from None
+    # The election periods an admin set in the settings apply here as in the app.
+    add_election_periods(engine, chosen.election_periods)
+    return engine
 
 
 def _validate_pack(path: str) -> int:

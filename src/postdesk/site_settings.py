@@ -12,16 +12,15 @@ and lives in the operating system's shared configuration folder (platformdirs'
 ``POSTDESK_SITE_SETTINGS`` names another file instead (a network share, for example).
 
 Each setting comes from the user's file when the user set it there, else from the site
-file, else the default. A value either file gets wrong is reported and skipped, so a bad
+file, else the default; election periods from both files add up, and shortcuts merge
+action by action. A value either file gets wrong is reported and skipped, so a bad
 user value falls back to the site's, not to the default. Tokens never go in either file:
 they live in each user's OS keyring.
 """
 
 from __future__ import annotations
 
-import json
 import os
-from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -59,31 +58,18 @@ def site_settings_path() -> Path:
     return candidates[-1]
 
 
-def _written(path: Path) -> dict[str, Any]:
-    """The top-level object of a settings file as written; empty when it cannot be read."""
-    try:
-        data: Any = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return {}
-    return data if isinstance(data, dict) else {}
+def _combined(name: str, site: Any, user: Any) -> Any:
+    """A setting both files set: the user's, except where adding up is the safer reading.
 
-
-def _values_set(path: Path, loaded: LoadedSettings) -> dict[str, Any]:
-    """The settings a file sets, with valid values only.
-
-    `settings.load` keeps a valid value exactly as written and replaces an invalid one by
-    the default, so a key whose loaded value is not the one written was rejected (and
-    `settings.load` has already reported it).
+    Election periods add up, so a user's own file can add a period but never lift one
+    the site set (the rule fails closed). Shortcuts merge action by action, so a user can
+    change one key without losing the rest of the site's keymap.
     """
-    written = _written(path)
-    values: dict[str, Any] = {}
-    for item in fields(Settings):
-        if item.name == "version" or item.name not in written:
-            continue
-        value = getattr(loaded.settings, item.name)
-        if type(value) is type(written[item.name]) and value == written[item.name]:
-            values[item.name] = value
-    return values
+    if name == "election_periods":
+        return (*site, *(period for period in user if period not in site))
+    if name == "shortcuts":
+        return {**site, **user}
+    return user
 
 
 def load_layered(user_path: Path | None = None, site_path: Path | None = None) -> LoadedSettings:
@@ -101,5 +87,12 @@ def load_layered(user_path: Path | None = None, site_path: Path | None = None) -
     site_path = site_path or site_settings_path()
     site = settings.load(site_path)
     user = settings.load(user_path)
-    merged = {**_values_set(site_path, site), **_values_set(user_path, user)}
-    return LoadedSettings(Settings(**merged), [*site.problems, *user.problems])
+    # `given` holds only the values a file set and that were valid, so a bad user value
+    # falls back to the site's (settings.load has already reported it).
+    merged = {name: getattr(site.settings, name) for name in site.given}
+    for name in user.given:
+        value = getattr(user.settings, name)
+        merged[name] = _combined(name, merged[name], value) if name in merged else value
+    return LoadedSettings(
+        Settings(**merged), [*site.problems, *user.problems], site.given | user.given
+    )

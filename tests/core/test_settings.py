@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 from postdesk import settings
@@ -82,3 +83,147 @@ def test_grammar_settings_are_validated(tmp_path: Path) -> None:
     loaded = settings.load(path)
     assert loaded.settings.grammar_mode == Settings().grammar_mode
     assert any("grammar_mode" in p for p in loaded.problems)
+
+
+# -- version 2: shortcuts and election periods ----------------------------------------------
+
+ELECTION = (date(2026, 4, 1), date(2026, 5, 7))
+
+
+def test_shortcuts_and_election_periods_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    chosen = Settings(
+        shortcuts={"help.palette": ["Ctrl+Shift+K"], "findings.next": []},
+        election_periods=(ELECTION, (date(2027, 1, 3), date(2027, 1, 3))),
+    )
+    settings.save(chosen, path)
+    written = json.loads(path.read_text())
+    assert written["election_periods"] == [["2026-04-01", "2026-05-07"], ["2027-01-03"] * 2]
+    assert written["shortcuts"] == {"findings.next": [], "help.palette": ["Ctrl+Shift+K"]}
+    loaded = settings.load(path)
+    assert loaded.settings == chosen
+    assert loaded.problems == []
+    assert loaded.given == {"database_url", "grammar_mode", "languagetool_url"} | {
+        "rule_pack_path",
+        "shortcuts",
+        "election_periods",
+    }
+
+
+def test_a_version_1_file_is_read_and_saved_as_the_current_version(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    version_1 = {
+        "version": 1,
+        "database_url": None,
+        "grammar_mode": "off",
+        "languagetool_url": None,
+        "rule_pack_path": "/etc/postdesk/department.toml",
+    }
+    path.write_text(json.dumps(version_1, indent=2))
+    loaded = settings.load(path)
+    assert loaded.problems == []
+    assert loaded.settings == Settings(
+        grammar_mode="off", rule_pack_path="/etc/postdesk/department.toml"
+    )
+    assert loaded.settings.version == SETTINGS_VERSION == 2
+    settings.save(loaded.settings, path)
+    rewritten = json.loads(path.read_text())
+    assert rewritten["version"] == 2
+    assert {k: rewritten[k] for k in version_1 if k != "version"} == {
+        k: v for k, v in version_1.items() if k != "version"
+    }
+
+
+def test_a_file_without_a_version_reads_as_version_1(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"grammar_mode": "off"}))
+    assert settings.load(path) == settings.LoadedSettings(
+        Settings(grammar_mode="off"), [], frozenset({"grammar_mode"})
+    )
+    path.write_text(json.dumps({"version": "two", "grammar_mode": "off"}))
+    loaded = settings.load(path)
+    assert loaded.settings.grammar_mode == "off"
+    assert any("'version'" in p for p in loaded.problems)
+
+
+def test_bad_shortcut_entries_are_dropped_one_by_one(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(
+        json.dumps(
+            {
+                "shortcuts": {
+                    "help.palette": ["Ctrl+Shift+K"],
+                    "file.new": "Ctrl+N",  # not a list
+                    "not an id": ["Ctrl+J"],
+                    "file.save": ["Ctrl+\u202eS"],  # a direction override
+                    "file.quit": [42],
+                    "draft.history": ["a", "b", "c", "d", "e"],  # too many
+                    "findings.next": [],
+                }
+            }
+        )
+    )
+    loaded = settings.load(path)
+    assert loaded.settings.shortcuts == {"help.palette": ["Ctrl+Shift+K"], "findings.next": []}
+    assert len(loaded.problems) == 5
+    assert all(str(path) in p and "shortcuts" in p for p in loaded.problems)
+    assert "shortcuts" in loaded.given
+
+    too_many: dict[str, list[str]] = {f"action.n{n}": [] for n in range(501)}
+    bad: object
+    for bad in ([["Ctrl+K"]], "Ctrl+K", None, too_many):
+        path.write_text(json.dumps({"shortcuts": bad}))
+        loaded = settings.load(path)
+        assert loaded.settings.shortcuts == {}
+        assert any("invalid value for 'shortcuts'" in p for p in loaded.problems)
+
+
+def test_bad_election_periods_are_dropped_one_by_one(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(
+        json.dumps(
+            {
+                "election_periods": [
+                    ["2026-04-01", "2026-05-07"],
+                    ["2026-05-07", "2026-04-01"],  # ends before it starts
+                    ["2026-02-30", "2026-03-01"],  # no such day
+                    ["20260401", "20260507"],  # not written as YYYY-MM-DD
+                    ["\u0662\u0660\u0662\u0666-04-01", "2026-05-07"],  # Arabic-Indic digits
+                    ["2026-04-01"],
+                    "2026-04-01/2026-05-07",
+                    ["2026-04-01", "2026-05-07"],  # a repeat: kept once
+                ]
+            }
+        )
+    )
+    loaded = settings.load(path)
+    assert loaded.settings.election_periods == (ELECTION,)
+    assert len(loaded.problems) == 6
+    assert (
+        "election period 2: ends (2026-04-01) before it starts (2026-05-07)" in (loaded.problems[0])
+    )
+    for bad in ({"start": "2026-04-01"}, "2026-04-01", [["2026-01-01"] * 2] * 101):
+        path.write_text(json.dumps({"election_periods": bad}))
+        loaded = settings.load(path)
+        assert loaded.settings.election_periods == ()
+        assert any("invalid value for 'election_periods'" in p for p in loaded.problems)
+
+
+def test_hostile_files_never_stop_the_load(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    for raw in (
+        "[" * 100_000 + "]" * 100_000,  # deeper than Python recurses
+        '{"version": ' + "9" * 5000 + "}",  # a number too long to convert
+        '{"shortcuts": {"file.new": ["\\ud800"]}}',  # a lone surrogate
+        '{"election_periods": [["\\ud800", "2026-01-01"]]}',
+    ):
+        path.write_text(raw)
+        loaded = settings.load(path)
+        assert loaded.settings == Settings(), raw[:40]
+        assert len(loaded.problems) == 1, raw[:40]
+
+
+def test_saving_changes_the_generation(tmp_path: Path) -> None:
+    before = settings.generation()
+    settings.save(Settings(), tmp_path / "settings.json")
+    assert settings.generation() == before + 1

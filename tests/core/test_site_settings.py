@@ -179,3 +179,43 @@ def test_an_environment_variable_names_another_site_file(
     monkeypatch.setenv(SITE_SETTINGS_ENV, str(share))
     assert site_settings_path() == share
     assert load_layered(tmp_path / "no-user.json").settings.languagetool_url == TEAM_LT
+
+
+def test_election_periods_from_both_files_add_up(files: tuple[Path, Path]) -> None:
+    from datetime import date
+
+    user, site = files
+    write(site, {"election_periods": [["2026-04-01", "2026-05-07"]]})
+    # A user's empty list cannot lift the site's period; their own one is added.
+    write(user, {"election_periods": []})
+    assert load_layered(user, site).settings.election_periods == (
+        (date(2026, 4, 1), date(2026, 5, 7)),
+    )
+    write(user, {"election_periods": [["2026-04-01", "2026-05-07"], ["2027-01-01", "2027-01-02"]]})
+    assert load_layered(user, site).settings.election_periods == (
+        (date(2026, 4, 1), date(2026, 5, 7)),
+        (date(2027, 1, 1), date(2027, 1, 2)),
+    )
+
+
+def test_shortcuts_merge_action_by_action(files: tuple[Path, Path]) -> None:
+    user, site = files
+    write(site, {"shortcuts": {"help.palette": ["Ctrl+Shift+P"], "file.new": ["Ctrl+Alt+N"]}})
+    write(user, {"shortcuts": {"file.new": [], "findings.next": ["F9"]}})
+    loaded = load_layered(user, site)
+    assert loaded.settings.shortcuts == {
+        "help.palette": ["Ctrl+Shift+P"],
+        "file.new": [],
+        "findings.next": ["F9"],
+    }
+    assert loaded.problems == []
+
+
+def test_a_bad_site_shortcut_is_reported_and_the_rest_kept(files: tuple[Path, Path]) -> None:
+    user, site = files
+    write(site, {"shortcuts": {"help.palette": "Ctrl+K", "file.new": ["Ctrl+Alt+N"]}})
+    loaded = load_layered(user, site)
+    assert loaded.settings.shortcuts == {"file.new": ["Ctrl+Alt+N"]}
+    assert len(loaded.problems) == 1
+    assert str(site) in loaded.problems[0]
+    assert "help.palette" in loaded.problems[0]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
 from pytestqt.qtbot import QtBot
 
 from postdesk.analysis.channels import Channel
@@ -104,22 +103,6 @@ def test_only_the_latest_text_gets_a_report(qtbot: QtBot) -> None:
         assert analysed == ["abc"]
     finally:
         live.shutdown()
-
-
-def test_no_two_actions_share_a_shortcut(
-    start_app: StartApp, sqlite_location: DatabaseLocation
-) -> None:
-    window = start_app(sqlite_location).window
-    seen: dict[str, str] = {}
-    clashes = []
-    for action in window.findChildren(QAction):
-        for shortcut in action.shortcuts():
-            key = shortcut.toString(QKeySequence.SequenceFormat.PortableText)
-            if key in seen and seen[key] != action.text():
-                clashes.append((key, seen[key], action.text()))
-            seen[key] = action.text()
-    assert clashes == []
-    assert {"Ctrl+N", "Ctrl+S", "Ctrl+Q", "F8", "Shift+F8", "Ctrl+1", "Ctrl+7"} <= set(seen)
 
 
 def test_a_sign_off_tick_is_cleared_by_an_edit(

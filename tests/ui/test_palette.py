@@ -47,3 +47,39 @@ def test_f1_shows_the_shortcut_sheet(
     assert rows["Submit for review"] == "Ctrl+Return"
     assert rows["Previous finding"] == "Shift+F8"
     sheet.close()
+
+
+def test_both_show_the_users_own_shortcuts_and_where_they_work(
+    qtbot: QtBot, start_app: StartApp, sqlite_location: DatabaseLocation
+) -> None:
+    from postdesk.ui.shortcuts import apply_shortcuts
+
+    window = start_app(sqlite_location).window
+    overrides = {"help.palette": ["Ctrl+Shift+K"], "channel.linkedin": []}
+    assert apply_shortcuts(window.all_actions(), overrides) == []
+    window.editor.setFocus()
+    modifiers = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(window.editor, Qt.Key.Key_K, modifiers)
+    palette = window.dialog
+    assert isinstance(palette, CommandPalette)
+    shown = palette.shown_commands()
+    assert "Command palette…    Ctrl+Shift+K" in shown
+    assert "LinkedIn" in shown  # still listed, now without keys
+    palette.close()
+
+    qtbot.keyClick(window.editor, Qt.Key.Key_F1)
+    sheet = window.dialog
+    assert isinstance(sheet, ShortcutSheet)
+    rows = {
+        sheet.table.item(r, 0).text(): (  # type: ignore[union-attr]
+            sheet.table.item(r, 1).text(),  # type: ignore[union-attr]
+            sheet.table.item(r, 2).text(),  # type: ignore[union-attr]
+        )
+        for r in range(sheet.table.rowCount())
+    }
+    assert rows["Command palette…"] == ("Ctrl+Shift+K", "Everywhere")
+    assert "LinkedIn" not in rows
+    # One key, two screens: the sheet says where each works.
+    assert rows["Submit for review"] == ("Ctrl+Return", "Write")
+    assert rows["Approve"] == ("Ctrl+Return", "Review queue")
+    sheet.close()

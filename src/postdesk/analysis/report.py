@@ -8,23 +8,31 @@ passed in when there is one, and the report says when there is not.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
-from functools import cache
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from postdesk import settings
 from postdesk.analysis.channels import DEFAULT_MASTODON, Channel, MastodonServer
 from postdesk.analysis.counting import ChannelCount, count_all, length_findings
 from postdesk.analysis.findings import Finding, Level
 from postdesk.analysis.grammar import GrammarResult
 from postdesk.analysis.plain_english import passive_voice_findings, plain_english_findings
 from postdesk.analysis.readability import ReadabilityReport, readability, readability_findings
+from postdesk.settings import ElectionPeriod
 
 if TYPE_CHECKING:
     from postdesk.policy import PolicyEngine
 
-__all__ = ["ALL_CHANNELS", "AnalysisReport", "analyse", "default_policy"]
+__all__ = [
+    "ALL_CHANNELS",
+    "AnalysisReport",
+    "add_election_periods",
+    "analyse",
+    "default_policy",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -116,21 +124,117 @@ def analyse(
     return AnalysisReport(counts, scores, tuple(findings), grammar)
 
 
-@cache
-def default_policy() -> PolicyEngine:
-    """The pack in force, loaded once per process: the department pack the settings name
-    (merged over the UK public-sector pack), or the UK pack alone. A department pack that
-    cannot be used is logged with its file, line and field, and the UK pack is used."""
-    from postdesk import site_settings
+class _DefaultPolicy:
+    """The pack in force, built once and rebuilt only when the settings it reads change.
+
+    It is the department pack the settings name (merged over the UK public-sector pack),
+    or the UK pack alone, with the election periods the settings add. A department pack
+    that cannot be used is logged with its file, line and field, and the UK pack is used.
+
+    Called on every analysis, so it never reads the settings files on the way: it
+    rereads them only when this process has saved settings since (`settings.generation`)
+    and rebuilds only when the rule pack or the election periods differ. Files changed by
+    another program apply from the next start, or after `cache_clear`.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._engine: PolicyEngine | None = None
+        self._inputs: tuple[str | None, tuple[ElectionPeriod, ...]] | None = None
+        self._generation = -1
+
+    def __call__(self) -> PolicyEngine:
+        """The engine for the settings in force."""
+        generation = settings.generation()
+        engine = self._engine
+        if engine is not None and self._generation == generation:
+            return engine
+        with self._lock:
+            if self._engine is None or self._generation != generation:
+                from postdesk import site_settings
+
+                # The generation is read before the files: a save during the build
+                # leaves a newer generation, so the next call looks again.
+                chosen = site_settings.load_layered().settings
+                inputs = (chosen.rule_pack_path, chosen.election_periods)
+                if self._engine is None or inputs != self._inputs:
+                    self._engine = _build_policy(*inputs)
+                    self._inputs = inputs
+                self._generation = generation
+            return self._engine
+
+    def cache_clear(self) -> None:
+        """Forget the engine: the next call reads the settings and builds it again."""
+        with self._lock:
+            self._engine = None
+            self._inputs = None
+            self._generation = -1
+
+
+default_policy = _DefaultPolicy()
+
+
+def _build_policy(
+    pack_path: str | None, election_periods: Iterable[ElectionPeriod]
+) -> PolicyEngine:
     from postdesk.policy import PackError, PolicyEngine
 
-    path = site_settings.load_layered().settings.rule_pack_path
-    if path:
+    engine: PolicyEngine | None = None
+    if pack_path:
         try:
-            return PolicyEngine(pack_path=path)
+            engine = PolicyEngine(pack_path=pack_path)
         except (PackError, OSError) as exc:
             logger.error("Department rule pack not used: %s", exc)
-    return PolicyEngine()
+    engine = engine or PolicyEngine()
+    add_election_periods(engine, election_periods)
+    return engine
+
+
+def add_election_periods(engine: PolicyEngine, periods: Iterable[ElectionPeriod]) -> None:
+    """Put the settings' election periods into the engine's election-period rule.
+
+    The pack's own ``[election]`` dates stay; the periods add to them. The rule checks
+    one window, so each window becomes a copy of the rule (same id, same messages) with
+    its own dates; overlapping or touching periods are merged first, so no day is in two
+    windows and a post gets one finding, naming the whole period. A pack that switches
+    the rule off keeps it off.
+
+    Args:
+        engine: the engine to change (its pack is swapped as a whole).
+        periods: (first day, last day) pairs, both days included; end before start
+            is ignored (settings validation already refuses it).
+    """
+    from dataclasses import replace
+
+    from postdesk.policy import RuleKind
+    from postdesk.policy.rules.date_window import window_of, with_window
+
+    added = [(start, end) for start, end in periods if start <= end]
+    if not added:
+        return
+    pack = engine.pack
+    rules = []
+    for rule in pack.rules:
+        if rule.kind is not RuleKind.DATE_WINDOW:
+            rules.append(rule)
+            continue
+        own = window_of(rule)
+        windows = _merged([*([own] if own else []), *added])
+        rules.extend(
+            replace(rule, params=with_window(rule.params, start, end)) for start, end in windows
+        )
+    engine.set_pack(replace(pack, rules=tuple(rules)))
+
+
+def _merged(periods: Iterable[ElectionPeriod]) -> list[ElectionPeriod]:
+    """The periods sorted, with overlapping and back-to-back ones joined."""
+    joined: list[ElectionPeriod] = []
+    for start, end in sorted(periods):
+        if joined and start <= joined[-1][1] + timedelta(days=1):
+            joined[-1] = (joined[-1][0], max(joined[-1][1], end))
+        else:
+            joined.append((start, end))
+    return joined
 
 
 def _grammar_json(grammar: GrammarResult | None) -> dict[str, Any]:

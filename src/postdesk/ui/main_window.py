@@ -92,6 +92,7 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Screens")
         self.tabs.tabBar().setAccessibleName("Screens: Write, Review queue")
+        self.write_screen = splitter
         self.tabs.addTab(splitter, "&Write")
         self.review: ReviewScreen | None = None
         self.published: PublishedScreen | None = None
@@ -100,6 +101,16 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self.setTabOrder(self.editor, self.drafts_view)
         self._build_menus()
+        # Write-screen keys work wherever focus is on that screen (the list too).
+        self.write_screen.addActions(
+            [
+                self.submit_action,
+                *self.compose.channel_actions,
+                self.compose.next_finding_action,
+                self.compose.previous_finding_action,
+                self.compose.apply_suggestion_action,
+            ]
+        )
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -318,6 +329,10 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.published, "P&ublished")
         self.tabs.tabBar().setAccessibleName("Screens: Write, Review queue, Publish, Published")
         self.tabs.currentChanged.connect(self._on_screen_changed)
+        # Every screen exists now: the user's shortcuts, each live on its own screen only.
+        from postdesk.ui.shortcuts import apply_saved_shortcuts
+
+        apply_saved_shortcuts(self.all_actions())
 
     @Slot(int)
     def _on_screen_changed(self, index: int) -> None:
@@ -427,6 +442,7 @@ class MainWindow(QMainWindow):
             self._database.current_user,
             secrets=secrets,
             adapters=adapters,
+            actions=self.all_actions(),
             parent=self,
         )
         dialog.settings_saved.connect(self._on_settings_saved)
@@ -435,7 +451,7 @@ class MainWindow(QMainWindow):
 
     @Slot(list)
     def _on_settings_saved(self, changed: list[str]) -> None:
-        if "rule_pack_path" in changed:
+        if {"rule_pack_path", "election_periods"} & set(changed):
             from postdesk.analysis.report import default_policy
 
             default_policy.cache_clear()

@@ -1,4 +1,8 @@
-"""The command palette (Ctrl+K) and the shortcut sheet (F1): every action, found by typing."""
+"""The command palette (Ctrl+K) and the shortcut sheet (F1): every action, found by typing.
+
+Both read each action's keys when they open, so they show the user's own shortcuts
+(Preferences, Keyboard) as soon as those are applied.
+"""
 
 from __future__ import annotations
 
@@ -18,10 +22,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from postdesk.ui.shortcuts import Scope, action_id, action_name, scope_of
 
-def _plain(text: str) -> str:
-    """An action's text without its mnemonic ampersand."""
-    return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+# Where a shortcut works, as the sheet says it: one key can do different things on
+# different screens (Ctrl+Return submits on Write and approves on Review).
+SCOPE_NAMES = {
+    Scope.GLOBAL: "Everywhere",
+    Scope.WRITE: "Write",
+    Scope.REVIEW: "Review queue",
+    Scope.PUBLISH: "Publish",
+}
+
+
+def where(action: QAction) -> str:
+    """Where the action's shortcut works ("Everywhere", "Write", "Review queue")."""
+    return SCOPE_NAMES[scope_of(action_id(action))]
 
 
 def shortcut_text(action: QAction) -> str:
@@ -35,7 +50,7 @@ def named_actions(actions: Iterable[QAction]) -> list[QAction]:
     for action in actions:
         if action.isSeparator() or not action.text() or action.menu() is not None:
             continue  # a menu's own action opens the menu: not a command
-        seen.setdefault(_plain(action.text()), action)
+        seen.setdefault(action_name(action), action)
     return [seen[name] for name in sorted(seen, key=str.lower)]
 
 
@@ -69,7 +84,7 @@ class CommandPalette(QDialog):
         words = typed.lower().split()
         self.list.clear()
         for action in self._actions:
-            name = _plain(action.text())
+            name = action_name(action)
             if all(word in name.lower() for word in words):
                 keys = shortcut_text(action)
                 item = QListWidgetItem(f"{name}    {keys}" if keys else name)
@@ -96,19 +111,22 @@ class ShortcutSheet(QDialog):
         self.setWindowTitle("Keyboard shortcuts")
         self.setAccessibleName("Keyboard shortcuts")
         listed = [a for a in named_actions(actions) if a.shortcuts()]
-        self.table = QTableWidget(len(listed), 2)
+        self.table = QTableWidget(len(listed), 3)
         self.table.setAccessibleName("Shortcuts")
-        self.table.setHorizontalHeaderLabels(["Action", "Shortcut"])
+        self.table.setHorizontalHeaderLabels(["Action", "Shortcut", "Where"])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         for row, action in enumerate(listed):
-            self.table.setItem(row, 0, QTableWidgetItem(_plain(action.text())))
+            self.table.setItem(row, 0, QTableWidgetItem(action_name(action)))
             self.table.setItem(row, 1, QTableWidgetItem(shortcut_text(action)))
+            self.table.setItem(row, 2, QTableWidgetItem(where(action)))
         self.table.resizeColumnsToContents()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Ctrl+K finds any command by name."))
+        layout.addWidget(
+            QLabel("Ctrl+K finds any command by name. Change shortcuts in Preferences, Keyboard.")
+        )
         layout.addWidget(self.table)
         layout.addWidget(buttons)
         self.resize(460, 520)
