@@ -460,6 +460,14 @@ class TestFindingsFromMatches:
         assert finding.rule == "grammar"
         assert finding.level is Level.INFO
 
+    def test_every_suggestion_is_kept_in_order_up_to_five(self) -> None:
+        values = ["their", "there", {"value": 7}, "they're", "the", "then", "thee"]
+        replacements = [v if isinstance(v, dict) else {"value": v} for v in values]
+        [finding] = findings_from_matches("thier", [match(0, 5, replacements=replacements)])
+
+        assert finding.suggestion == "their"
+        assert finding.suggestions == ("their", "there", "they're", "the", "then")
+
     def test_out_of_range_offsets_are_clamped(self) -> None:
         findings = findings_from_matches("short", [match(3, 100), match(-5, 2), match(50, -3)])
 

@@ -44,6 +44,9 @@ class Finding:
     message: str
     suggestion: str | None = None
     source: str | None = None
+    # Every replacement on offer, best first (the grammar checker gives several); the
+    # first is `suggestion`.
+    suggestions: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The documented JSON shape of `postdesk check --json`."""

@@ -214,7 +214,23 @@ def _finding_from_match(text: str, index: Utf16Index, match: object) -> Finding 
         message=message.strip() or "LanguageTool found a possible problem.",
         suggestion=_first_value(match.get("replacements")),
         source=_first_value(rule.get("urls"), url=True),
+        suggestions=_values(match.get("replacements"))[:MAX_SUGGESTIONS],
     )
+
+
+def _values(items: object) -> tuple[str, ...]:
+    """Every well-formed ``{"value": str}`` of a LanguageTool list, in its order."""
+    if not isinstance(items, list):
+        return ()
+    return tuple(
+        item["value"]
+        for item in items
+        if isinstance(item, Mapping) and isinstance(item.get("value"), str)
+    )
+
+
+# A menu of suggestions stays short enough to read.
+MAX_SUGGESTIONS = 5
 
 
 def _first_value(items: object, *, url: bool = False) -> str | None:

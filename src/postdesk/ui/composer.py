@@ -1,4 +1,10 @@
-"""The composer: the editor with channel toggles, live counters and the findings panel."""
+"""The composer: the editor with channel toggles, live counters, readability and findings.
+
+Per keystroke: the counters and the overflow mark (cheap, on the GUI thread). After a
+pause: the report, which brings the readability panel, the findings and the marks in the
+text (hard sentences, spelling, grammar). Marks are made only from a report for the text
+as it is now; the editor then moves them with edits or drops them (`DraftEditor`).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +18,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QSplitter,
     QToolButton,
     QVBoxLayout,
@@ -20,22 +25,25 @@ from PySide6.QtWidgets import (
 )
 
 from postdesk.ui.counters import ChannelCounters
+from postdesk.ui.draft_editor import GRAMMAR, READABILITY, DraftEditor
 from postdesk.ui.findings_panel import FindingsPanel, next_finding
 from postdesk.ui.live import LiveAnalysis
+from postdesk.ui.readability_panel import ReadabilityPanel
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QTabWidget
+
     from postdesk.analysis.channels import Channel
     from postdesk.analysis.counting import ChannelCount
     from postdesk.analysis.findings import Finding
     from postdesk.analysis.report import AnalysisReport
+    from postdesk.ui.editor_marks import Mark
 
 logger = logging.getLogger(__name__)
 
 CHANNEL_IDS = ("x", "bluesky", "mastodon", "threads", "linkedin", "facebook", "instagram")
 CHANNEL_LABELS = ("X", "Bluesky", "Mastodon", "Threads", "LinkedIn", "Facebook", "Instagram")
-# The part that does not fit: a light red behind the text, with the text colour unchanged,
-# so it stays readable; the counter says the same in words.
-_OVERFLOW_BACKGROUND = "#f6d7d2"
+_GRAMMAR_RULES = frozenset({"spelling", "grammar"})
 
 
 def qt_position(text: str, index: int) -> int:
@@ -61,7 +69,10 @@ class ComposeWidget(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.editor = QPlainTextEdit()
+        # The part that does not fit, hard sentences and spelling are marked in the text
+        # (colours from editor_marks, readable in light and dark palettes); the counters,
+        # the readability panel and the findings say the same in words.
+        self.editor = DraftEditor()
         self.editor.setAccessibleName("Post text")
         self.editor.setAccessibleDescription("Type your post. It is saved as you type.")
         self.editor.setTabChangesFocus(True)
@@ -93,6 +104,7 @@ class ComposeWidget(QWidget):
         self._sign_off_layout = QVBoxLayout(self.sign_offs)
         self._sign_off_boxes: dict[str, QCheckBox] = {}
         self.counters = ChannelCounters()
+        self.readability = ReadabilityPanel()
         self.grammar_note = QLabel("Grammar and spelling: checking after you pause")
         self.grammar_note.setAccessibleName("Grammar checker status")
         self.grammar_note.setWordWrap(True)
@@ -103,6 +115,7 @@ class ComposeWidget(QWidget):
         self.live.report_ready.connect(self._on_report)
         self.live.grammar_status.connect(self._on_grammar_status)
         self.editor.textChanged.connect(self._on_text_changed)
+        self.editor.mark_ignored.connect(self._on_mark_ignored)
 
         self.next_finding_action = QAction("Next finding", self)
         self.next_finding_action.setObjectName("findings.next")
@@ -133,15 +146,22 @@ class ComposeWidget(QWidget):
         column.addWidget(post_label)
         column.addWidget(self.editor, 1)
         column.addWidget(self.counters)
+        column.addWidget(self.readability)
         column.addWidget(self.grammar_note)
-        side = QWidget()
-        side_column = QVBoxLayout(side)
-        side_column.setContentsMargins(0, 0, 0, 0)
+        findings_page = QWidget()
+        findings_column = QVBoxLayout(findings_page)
+        findings_column.setContentsMargins(0, 0, 0, 0)
         findings_label = QLabel("&Findings")
         findings_label.setBuddy(self.findings)
-        side_column.addWidget(findings_label)
-        side_column.addWidget(self.findings, 1)
-        side_column.addWidget(self.sign_offs)
+        findings_column.addWidget(findings_label)
+        findings_column.addWidget(self.findings, 1)
+        side = QWidget()
+        self._side_column = QVBoxLayout(side)
+        self._side_column.setContentsMargins(0, 0, 0, 0)
+        self._side_column.addWidget(findings_page, 1)
+        self._side_column.addWidget(self.sign_offs)
+        self._findings_page = findings_page
+        self.side_tabs: QTabWidget | None = None  # made by add_side_panel
         split = QSplitter()
         split.addWidget(writing)
         split.addWidget(side)
@@ -152,7 +172,31 @@ class ComposeWidget(QWidget):
         layout.addWidget(split)
 
         self._report_text: str | None = None
+        self._report: AnalysisReport | None = None
         self._current: Finding | None = None
+
+    def add_side_panel(self, widget: QWidget, title: str) -> QTabWidget:
+        """Add a panel (such as a preview of the post) as a tab beside "Findings".
+
+        The tabs are made on the first call, not at start-up: until there is a second
+        panel, a tab bar would only cost time and say nothing.
+
+        Returns:
+            The tab widget, with "Findings" as its first tab.
+        """
+        from PySide6.QtWidgets import QTabWidget
+
+        if self.side_tabs is None:
+            tabs = QTabWidget()
+            tabs.setAccessibleName("Side panels")
+            tabs.setDocumentMode(True)
+            tabs.tabBar().setAccessibleName("Side panels")
+            self._side_column.replaceWidget(self._findings_page, tabs)
+            tabs.addTab(self._findings_page, "Findings")
+            self._side_column.setStretchFactor(tabs, 1)
+            self.side_tabs = tabs
+        self.side_tabs.addTab(widget, title)
+        return self.side_tabs
 
     # -- channels --------------------------------------------------------------------------
 
@@ -187,29 +231,72 @@ class ComposeWidget(QWidget):
     @Slot(object)
     def _on_counts(self, counts: dict[Channel, ChannelCount]) -> None:
         self.counters.show_counts(counts)
-        text = self.editor.toPlainText()
-        starts = [c.overflow_at for c in counts.values() if c.overflow_at is not None]
-        overflow = []
-        if starts:
-            from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
-            from PySide6.QtWidgets import QTextEdit
-
-            selection = QTextEdit.ExtraSelection()
-            cursor = QTextCursor(self.editor.document())
-            cursor.setPosition(qt_position(text, min(starts)))
-            cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
-            selection.cursor = cursor
-            selection.format = QTextCharFormat()
-            selection.format.setBackground(QColor(_OVERFLOW_BACKGROUND))
-            overflow.append(selection)
-        self.editor.setExtraSelections(overflow)
+        over = [c for c in counts.values() if c.overflow_at is not None]
+        if not over:
+            self.editor.set_overflow(None)
+            return
+        start = min(c.overflow_at for c in over if c.overflow_at is not None)
+        names = ", ".join(
+            CHANNEL_LABELS[CHANNEL_IDS.index(c.channel.value)]
+            if c.channel.value in CHANNEL_IDS
+            else c.channel.value
+            for c in over
+        )
+        self.editor.set_overflow(
+            qt_position(self.editor.toPlainText(), start),
+            f"Does not fit on {names}: the highlight starts where the shortest limit ends.",
+        )
 
     @Slot(object)
     def _on_report(self, payload: tuple[str, AnalysisReport]) -> None:
         text, report = payload
+        if text != self.editor.toPlainText():
+            # Offsets for other text would mark the wrong words: wait for the next one.
+            logger.debug("Dropped a report for text that has changed since")
+            return
         self._report_text = text
-        self.findings.show_findings(report.findings)
+        self._report = report
+        self.findings.show_findings(self._shown_findings(report, text))
+        self.readability.show_readability(report.readability)
+        self._mark_text(text, report)
         self.report_shown.emit(report)
+
+    def _mark_text(self, text: str, report: AnalysisReport) -> None:
+        """Hard sentences, and spelling and grammar when this report has them."""
+        from postdesk.analysis.offsets import Utf16Index
+        from postdesk.ui.editor_marks import grammar_marks, readability_marks
+
+        if not self.editor.positions_match(text):
+            # Offsets would be off by one after a character PySide cannot return (a lone
+            # surrogate pasted from elsewhere): no marks rather than wrong ones.
+            self.editor.clear_marks(READABILITY)
+            self.editor.clear_marks(GRAMMAR)
+            return
+        index = Utf16Index(text)
+        self.editor.set_marks(READABILITY, readability_marks(report.readability, text, index))
+        if report.grammar is not None:
+            marks = grammar_marks(report.grammar.findings, text, index, self.editor.ignored)
+            self.editor.set_marks(GRAMMAR, marks)
+        # Without grammar in this report (the checker waits for a longer pause), the
+        # marks from the last check stay where the editor moved them.
+
+    def _shown_findings(self, report: AnalysisReport, text: str) -> list[Finding]:
+        """The report's findings without the spelling and grammar the author ignored."""
+        ignored = self.editor.ignored
+        if not ignored:
+            return list(report.findings)
+        from postdesk.ui.editor_marks import ignore_key
+
+        return [
+            f
+            for f in report.findings
+            if f.rule not in _GRAMMAR_RULES or ignore_key(f, text) not in ignored
+        ]
+
+    @Slot(object)
+    def _on_mark_ignored(self, _mark: Mark) -> None:
+        if self._report is not None and self._report_text is not None:
+            self.findings.show_findings(self._shown_findings(self._report, self._report_text))
 
     @Slot(object)
     def _on_grammar_status(self, result: object) -> None:

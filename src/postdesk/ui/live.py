@@ -90,6 +90,11 @@ class LiveAnalysis(QObject):
         self._grammar.warm_up()
         self._grammar_timer.start()
 
+    @property
+    def mastodon(self) -> MastodonServer | None:
+        """The Mastodon server limits counts use (None: the stock server's)."""
+        return self._mastodon
+
     def set_mastodon(self, server: MastodonServer) -> None:
         """Count Mastodon against this server's own limits (read when its account was added)."""
         self._mastodon = server

@@ -28,12 +28,14 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QDialog, QMessageBox
 
     from postdesk.storage.database import Database
+    from postdesk.ui.comments_panel import CommentsPanel
     from postdesk.ui.history import PublishedScreen
+    from postdesk.ui.preview import PostPreview
     from postdesk.ui.publish_screen import PublishScreen
     from postdesk.ui.review_queue import ReviewScreen
     from postdesk.ui.settings_dialog import SecretWriter
     from postdesk.workflow.drafts import DraftRecord, DraftStore, DraftSummary
-    from postdesk.workflow.service import Revision, Workflow
+    from postdesk.workflow.service import Comment, Revision, Workflow
 
 logger = logging.getLogger(__name__)
 
@@ -96,10 +98,13 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(splitter, "&Write")
         self.review: ReviewScreen | None = None
         self.published: PublishedScreen | None = None
+        self.preview: PostPreview | None = None
+        self.comments: CommentsPanel | None = None
         self.publish: PublishScreen | None = None
         self.refusal: QMessageBox | None = None
         self.setCentralWidget(self.tabs)
         self.setTabOrder(self.editor, self.drafts_view)
+        self._comment_bodies: dict[int, str] = {}
         self._build_menus()
         # Write-screen keys work wherever focus is on that screen (the list too).
         self.write_screen.addActions(
@@ -215,6 +220,7 @@ class MainWindow(QMainWindow):
         draft, summaries = loaded
         self.drafts_model.set_drafts(summaries)
         self._show_draft(draft)
+        self._add_side_panels()
         self.new_action.setEnabled(True)
         self.save_action.setEnabled(True)
         self.submit_action.setEnabled(True)
@@ -225,6 +231,71 @@ class MainWindow(QMainWindow):
         self._start_grammar()
         self._refresh_sign_offs()
         self._set_status(f"Signed in as {self._store.author if self._store else ''}")
+
+    def _add_side_panels(self) -> None:
+        """The preview and the reviewers' comments, beside the findings (after start-up)."""
+        if self.preview is not None:
+            return
+        from postdesk.ui.comments_panel import CommentsPanel
+        from postdesk.ui.preview import PostPreview
+
+        self.preview = PostPreview()
+        self.compose.add_side_panel(self.preview, "Pre&view")
+        self.compose.live.report_ready.connect(self._on_report_for_preview)
+        self.comments = CommentsPanel()
+        self.compose.add_side_panel(self.comments, "Co&mments")
+        self.comments.anchor_activated.connect(self._show_commented_words)
+
+    @Slot(object)
+    def _on_report_for_preview(self, payload: tuple[str, object]) -> None:
+        from postdesk.analysis.channels import Channel
+
+        if self.preview is not None:
+            channels = tuple(Channel(c) for c in self.compose.channels())
+            self.preview.show_preview(payload[0], channels, self.compose.live.mastodon)
+
+    def _refresh_comments(self) -> None:
+        """The reviewers' comments on this draft, for its author."""
+        draft_id, panel = self.autosave.draft_id, self.comments
+        if draft_id is None or panel is None or self._database is None:
+            return
+        workflow = self.workflow
+
+        def load() -> tuple[list[Comment], dict[int, str]]:
+            bodies = {r.id: r.body for r in workflow.revisions(draft_id)}
+            return workflow.comments(draft_id), bodies
+
+        def show(loaded: tuple[list[Comment], dict[int, str]]) -> None:
+            comments, bodies = loaded
+            latest = max(bodies) if bodies else None
+            self._comment_bodies = bodies
+            panel.show_comments(
+                bodies[latest] if latest is not None else "",
+                comments,
+                revision_id=latest,
+                revision_bodies=bodies,
+            )
+
+        self._worker.call(load, show, self._on_load_failed)
+
+    @Slot(int, int, int)
+    def _show_commented_words(self, start: int, end: int, revision_id: int) -> None:
+        """Select the words a reviewer commented on, where they are in the text now."""
+        from PySide6.QtGui import QTextCursor
+
+        from postdesk.ui.composer import qt_position
+
+        words = self._comment_bodies.get(revision_id, "")[start:end]
+        text = self.editor.toPlainText()
+        found = text.find(words) if words else -1
+        if found < 0:
+            self._set_status("Those words are no longer in the text.")
+            return
+        cursor = self.editor.textCursor()
+        cursor.setPosition(qt_position(text, found))
+        cursor.setPosition(qt_position(text, found + len(words)), QTextCursor.MoveMode.KeepAnchor)
+        self.editor.setTextCursor(cursor)
+        self.editor.setFocus()
 
     def _on_load_failed(self, error: BaseException) -> None:
         from postdesk.workflow.errors import NotAllowed
@@ -262,6 +333,7 @@ class MainWindow(QMainWindow):
         self.editor.ensureCursorVisible()
         self.editor.setFocus()
         self._select_in_list(draft.id)
+        self._refresh_comments()
         logger.info("Opened draft %s", draft.id)
         self.draft_loaded.emit(draft.id)
 
@@ -579,6 +651,8 @@ class MainWindow(QMainWindow):
         if self.publish is not None:
             self.publish.shutdown()
         self.compose.live.shutdown()
+        if self.preview is not None:
+            self.preview.shutdown()
         if self.autosave.has_unsaved_changes():
             try:
                 self.autosave.save_now()
