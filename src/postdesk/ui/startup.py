@@ -6,7 +6,7 @@ import logging
 from concurrent.futures import Future
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from postdesk.ui.dbworker import DatabaseWorker
@@ -42,6 +42,21 @@ class Startup(QObject):
         self.problem_box: StartupProblemBox | None = None
         self.database: Database | None = None
         self.worker.adopt(opening, self._on_opened, self._on_failed)
+        # The theme (light, dark or high contrast, as the system says) goes on just after
+        # the first frame: two event-loop passes, the first paints the window. Before it,
+        # it would cost ~3 ms of start-up, and Qt's own palette is as good for one frame.
+        QTimer.singleShot(0, lambda: QTimer.singleShot(0, lambda: self._follow_theme(False)))
+        self.window.draft_loaded.connect(self._on_first_draft_loaded)
+
+    def _follow_theme(self, ask_system: bool) -> None:
+        from postdesk.ui import theme
+
+        theme.follow_system(self._app, ask_system=ask_system)
+
+    def _on_first_draft_loaded(self, _draft_id: int) -> None:
+        # Then ask the system itself (~15 ms, see theme.follow_system), after this event.
+        self.window.draft_loaded.disconnect(self._on_first_draft_loaded)
+        QTimer.singleShot(0, lambda: self._follow_theme(True))
 
     def _on_opened(self, database: Database) -> None:
         self.database = database
