@@ -85,6 +85,16 @@ def _show(qtbot: QtBot, window: MainWindow, screen: PublishScreen, draft_id: int
     assert shown.args == [draft_id]
 
 
+def _open(
+    qtbot: QtBot, start_app: StartApp, location: DatabaseLocation, draft_id: int
+) -> PublishScreen:
+    """Start PostDesk as the publisher and show the Publish screen with `draft_id`'s plan."""
+    window = start_app(location, wait=False).window
+    screen = _publish_screen(qtbot, window)
+    _show(qtbot, window, screen, draft_id)
+    return screen
+
+
 def _statuses(peer: MastodonPeer, user: MastodonUser) -> list[str]:
     answer = peer.http.get(
         f"{peer.base_url}/api/v1/accounts/{user.account_id}/statuses",
@@ -104,9 +114,7 @@ def test_a_publisher_sees_the_exact_text_confirms_and_sees_the_link(
     database = open_for_check(sqlite_location)
     draft_id = _approved(database, roles=(Role.PUBLISHER,), channels=["mastodon"])
     _add_mastodon(database, mastodon_peer, mastodon_user, store)
-    window = start_app(sqlite_location, wait=False).window
-    screen = _publish_screen(qtbot, window)
-    _show(qtbot, window, screen, draft_id)
+    screen = _open(qtbot, start_app, sqlite_location, draft_id)
 
     assert screen.text_view.toPlainText() == POST
     assert screen.text_view.isReadOnly()
@@ -156,9 +164,7 @@ def test_a_channel_this_computer_has_no_token_for_is_named_and_not_sent(
     draft_id = _approved(database, roles=(Role.PUBLISHER,), channels=["mastodon"])
     account = _add_mastodon(database, mastodon_peer, mastodon_user, store)
     store.delete(account.secret_key)  # the token lives on another computer
-    window = start_app(sqlite_location, wait=False).window
-    screen = _publish_screen(qtbot, window)
-    _show(qtbot, window, screen, draft_id)
+    screen = _open(qtbot, start_app, sqlite_location, draft_id)
 
     assert screen.channel_status("mastodon") == "no token"
     assert not screen.publish_action.isEnabled()
@@ -178,9 +184,7 @@ def test_a_revoked_token_fails_the_channel_in_words_and_keeps_the_draft_ready(
     draft_id = _approved(database, roles=(Role.PUBLISHER,), channels=["mastodon"])
     account = _add_mastodon(database, mastodon_peer, mastodon_user, store)
     store.set(account.secret_key, "revoked-" + mastodon_user.token[::-1])
-    window = start_app(sqlite_location, wait=False).window
-    screen = _publish_screen(qtbot, window)
-    _show(qtbot, window, screen, draft_id)
+    screen = _open(qtbot, start_app, sqlite_location, draft_id)
 
     with qtbot.waitSignal(screen.finished, timeout=30_000):
         screen.publish_now()
@@ -212,9 +216,7 @@ def test_only_a_publisher_can_publish(
     account = Account(Platform.MASTODON, mastodon_user.handle, mastodon_peer.base_url)
     add_account(database.engine, "pat", account, mastodon_user.token, MastodonAdapter(), store.set)
     added_keys.append(account.secret_key)
-    window = start_app(sqlite_location, wait=False).window
-    screen = _publish_screen(qtbot, window)
-    _show(qtbot, window, screen, draft_id)
+    screen = _open(qtbot, start_app, sqlite_location, draft_id)
 
     assert not screen.publish_action.isEnabled()
     assert "Only a publisher can publish" in screen.message.text()

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-    from postdesk.publishing.adapter import Adapter, Platform
+    from postdesk.publishing.adapter import Adapter, Platform, PostRef
     from postdesk.publishing.publisher import ChannelOutcome, ChannelProgress
     from postdesk.publishing.ready import ChannelPlan, ReadyDraft
     from postdesk.storage.changes import ChangeWatcher
@@ -330,7 +330,7 @@ class PublishScreen(QWidget):
             blockers.insert(0, "Only a publisher can publish: ask an admin for the publisher role")
         if blockers:
             self.message.setText("\n".join(f"• {b}" for b in blockers if b))
-        self._show_links(plans)
+        self._show_links([(p.channel, p.posts) for p in plans])
         self.plan_shown.emit(draft.draft_id)
 
     def _set_status(self, row: int, stage: str, detail: str = "") -> None:
@@ -349,14 +349,16 @@ class PublishScreen(QWidget):
                 return str(status.data(Qt.ItemDataRole.UserRole))
         return ""
 
-    def _show_links(self, plans: list[ChannelPlan]) -> None:
+    def _show_links(self, published: list[tuple[str, tuple[PostRef, ...]]]) -> None:
+        """Each channel's post links (a thread's numbered); the view is left as is if none."""
         lines = []
-        for plan in plans:
-            for number, post in enumerate(plan.posts, start=1):
-                label = f"{plan.channel}" + (f" ({number})" if len(plan.posts) > 1 else "")
+        for channel, posts in published:
+            for number, post in enumerate(posts, start=1):
+                label = channel + (f" ({number})" if len(posts) > 1 else "")
                 url = html.escape(post.url)
                 lines.append(f'<li>{html.escape(label)}: <a href="{url}">{url}</a></li>')
-        self.results.setHtml(f"<ul>{''.join(lines)}</ul>" if lines else "")
+        if lines:
+            self.results.setHtml(f"<ul>{''.join(lines)}</ul>")
 
     # -- publishing ------------------------------------------------------------------------
 
@@ -449,19 +451,10 @@ class PublishScreen(QWidget):
                     "Some channels failed; publish again to retry only those:\n"
                     + "\n".join(f"• {o.channel}: {o.error}" for o in failed)
                 )
-            self._show_links_from(result)
+            self._show_links([(o.channel, o.posts) for o in result])
         self.message.setAccessibleDescription(self.message.text())
         self.finished.emit(draft_id)
         self.reload()
-
-    def _show_links_from(self, outcomes: list[ChannelOutcome]) -> None:
-        lines = []
-        for outcome in outcomes:
-            for post in outcome.posts:
-                url = html.escape(post.url)
-                lines.append(f'<li>{html.escape(outcome.channel)}: <a href="{url}">{url}</a></li>')
-        if lines:
-            self.results.setHtml(f"<ul>{''.join(lines)}</ul>")
 
     def _token_store(self) -> TokenStore:
         if self._secrets is None:
