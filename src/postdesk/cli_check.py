@@ -84,6 +84,11 @@ def add_parser(commands: Any) -> None:
         help="the post is essential (allowed during an election period)",
     )
     check.add_argument(
+        "--thread",
+        action="store_true",
+        help="post a text too long for one post as a thread where the channel has threads",
+    )
+    check.add_argument(
         "--mastodon-max-characters",
         type=int,
         metavar="N",
@@ -114,7 +119,7 @@ def _run(args: argparse.Namespace) -> int:
     mastodon = _mastodon_server(args.mastodon_max_characters)
     policy = _policy(args.pack)
     sys.stdout.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
-    options = _Options(mastodon, policy, args.essential)
+    options = _Options(mastodon, policy, args.essential, args.thread)
     with _grammar_service(args) as grammar:
         if args.batch:
             return _run_batch(channels, options, grammar)
@@ -189,6 +194,7 @@ class _Options:
     mastodon: Any
     policy: PolicyEngine
     essential: bool
+    as_thread: bool
 
 
 def _analyse(
@@ -203,6 +209,7 @@ def _analyse(
         grammar=grammar.check(text),
         policy=options.policy,
         essential=options.essential,
+        as_thread=options.as_thread,
     )
 
 

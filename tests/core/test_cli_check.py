@@ -71,6 +71,16 @@ def test_over_the_limit_blocks_with_exit_status_1(tmp_path: Path) -> None:
     assert any(f["level"] == "block" for f in report["findings"])
 
 
+def test_as_a_thread_the_long_post_passes_where_the_channel_has_threads(tmp_path: Path) -> None:
+    post = _post(tmp_path, TOO_LONG_FOR_X)
+    result = check(post, "--grammar", "off", "--json", "--thread", "--channels", "x,bluesky")
+    assert result.returncode == 0, result.stdout
+    report = json.loads(result.stdout)
+    assert report["counts"]["x"]["thread_posts"] == 2
+    assert report["blocked"] is False
+    assert "Will post to X as a thread of 2." in [f["message"] for f in report["findings"]]
+
+
 def test_json_has_the_documented_shape(tmp_path: Path) -> None:
     result = check(_post(tmp_path, WORDY), "--json", "--grammar", "off", "--channels", "x,bluesky")
     report = json.loads(result.stdout)

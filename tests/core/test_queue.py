@@ -8,10 +8,13 @@ import pytest
 
 from postdesk.analysis.findings import Finding, Level
 from postdesk.workflow.queue import QueueFilter, review_queue
+from postdesk.workflow.service import PostOptions
 from tests.conftest import Team
 
 
-def one_info_finding_per_question(text: str, _channels: tuple[str, ...]) -> list[Finding]:
+def one_info_finding_per_question(
+    text: str, _channels: tuple[str, ...], _options: PostOptions
+) -> list[Finding]:
     at = text.find("?")
     return [] if at < 0 else [Finding("question", Level.INFO, at, at + 1, "A question")]
 

@@ -9,13 +9,16 @@ import pytest
 from postdesk.analysis.findings import Finding, Level
 from postdesk.workflow import audit
 from postdesk.workflow.errors import NotAllowed, NotReady, StaleRevision, WrongState
+from postdesk.workflow.service import PostOptions
 from postdesk.workflow.states import Action, Role, State
 from tests.conftest import Team
 
 POST = "Our new recycling collection days start on Monday 2 March."
 
 
-def blocks_the_word_embargo(text: str, _channels: tuple[str, ...]) -> Sequence[Finding]:
+def blocks_the_word_embargo(
+    text: str, _channels: tuple[str, ...], _options: PostOptions
+) -> Sequence[Finding]:
     """A stand-in for the policy pack: 'EMBARGO' is a block-level finding."""
     at = text.find("EMBARGO")
     if at < 0:

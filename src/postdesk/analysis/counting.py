@@ -14,7 +14,7 @@ index is within ``[0, len(text)]``. ``overflow_at`` always indexes the text as p
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -270,7 +270,9 @@ def warm_up() -> None:
     count_all("warm up https://www.example.com gov.uk @a@b.example 👍🏽 é")
 
 
-def length_findings(text: str, counts: Iterable[ChannelCount]) -> list[Finding]:
+def length_findings(
+    text: str, counts: Iterable[ChannelCount], *, threaded: Container[Channel] = ()
+) -> list[Finding]:
     """Turn counts into findings for the editor's findings list.
 
     A post over a channel's limit gets an ``over-limit`` finding (one per channel) over
@@ -281,6 +283,8 @@ def length_findings(text: str, counts: Iterable[ChannelCount]) -> list[Finding]:
     Args:
         text: the text that was counted.
         counts: counts of that text.
+        threaded: channels the text goes to as a thread, where being over the limit is
+            not a finding here (`postdesk.analysis.threads` says how many posts instead).
 
     Returns:
         The findings, in the order of `counts`.
@@ -288,7 +292,7 @@ def length_findings(text: str, counts: Iterable[ChannelCount]) -> list[Finding]:
     findings: list[Finding] = []
     for result in counts:
         label = result.channel.label
-        if result.overflow_at is not None:
+        if result.overflow_at is not None and result.channel not in threaded:
             over = ", ".join(
                 f"{measure.length - measure.limit} {_UNIT_WORDS[measure.unit]}"
                 for measure in result.measures

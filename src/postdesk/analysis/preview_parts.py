@@ -31,6 +31,7 @@ from postdesk.analysis.count_mastodon import extract_mentions
 from postdesk.analysis.count_unicode import cluster_start
 from postdesk.analysis.counting import ChannelCount, Reason, count
 from postdesk.analysis.splitter import SplitError, split_thread
+from postdesk.analysis.threads import THREADING_CHANNELS
 from postdesk.analysis.urls import extract_mastodon_urls, extract_x_urls
 
 __all__ = [
@@ -57,9 +58,6 @@ PREVIEW_CHARS = 5_000
 """At most this many characters of a post (or of a thread, all parts together) are shown
 per channel: enough for any LinkedIn or Instagram post and a thread of about 18 posts on X,
 small enough that a 100,000-character paste lays out in a few milliseconds."""
-
-THREADING_CHANNELS = frozenset({Channel.X, Channel.BLUESKY, Channel.MASTODON, Channel.THREADS})
-"""Channels where a long post goes out as a numbered thread (a reply chain)."""
 
 # X's display_url: the host without scheme and "www.", then this much of the rest. X does
 # not document it; every display_url in X API samples we found fits it exactly
@@ -508,10 +506,11 @@ def too_long_words(preview: ChannelPreview) -> str | None:
     if preview.too_long is None:
         return None
     label = preview.channel.label
-    return (
-        f"Too long for {label}: {_over_words(preview.too_long)}. {label} does not "
-        f"publish threads, so shorten the post."
-    )
+    if preview.channel in THREADING_CHANNELS:
+        remedy = "Shorten the post, or post it as a thread."
+    else:
+        remedy = f"{label} does not publish threads, so shorten the post."
+    return f"Too long for {label}: {_over_words(preview.too_long)}. {remedy}"
 
 
 def build_previews(
@@ -520,6 +519,7 @@ def build_previews(
     mastodon: MastodonServer | None = None,
     *,
     max_chars: int = PREVIEW_CHARS,
+    as_thread: bool = True,
 ) -> tuple[ChannelPreview, ...]:
     """Every selected channel's card, in the given order.
 
@@ -528,6 +528,8 @@ def build_previews(
         channels: the selected channels, in display order.
         mastodon: the Mastodon server's limits (the stock server's when None).
         max_chars: draw at most this many characters per channel.
+        as_thread: split a long post into a thread where the channel has threads, as
+            the publisher will; when False every channel shows one post.
 
     Returns:
         One card per channel. Never raises for any text.
@@ -536,7 +538,7 @@ def build_previews(
     cards: list[ChannelPreview] = []
     for channel in channels:
         channel = Channel(channel)
-        if channel in THREADING_CHANNELS:
+        if as_thread and channel in THREADING_CHANNELS:
             cards.append(_thread_card(text, channel, server, max_chars))
         else:
             cards.append(_single_card(text, channel, max_chars))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +21,7 @@ from postdesk.analysis.findings import Finding, Level
 from postdesk.analysis.grammar import GrammarResult
 from postdesk.analysis.plain_english import passive_voice_findings, plain_english_findings
 from postdesk.analysis.readability import ReadabilityReport, readability, readability_findings
+from postdesk.analysis.threads import thread_findings, thread_lengths
 from postdesk.settings import ElectionPeriod
 
 if TYPE_CHECKING:
@@ -48,12 +49,15 @@ class AnalysisReport:
         readability: reading ease, grade, reading age and per-sentence figures.
         findings: every finding, in text order (block before warn before info at a tie).
         grammar: the grammar checker's result, or None when it has not run for this text.
+        threads: for a post to go out as a thread, the number of posts on each channel it
+            does not fit in one (empty when it fits everywhere or is not a thread).
     """
 
     counts: dict[Channel, ChannelCount]
     readability: ReadabilityReport
     findings: tuple[Finding, ...]
     grammar: GrammarResult | None = None
+    threads: dict[Channel, int] = field(default_factory=dict)
 
     @property
     def blocked(self) -> bool:
@@ -75,6 +79,7 @@ class AnalysisReport:
                         {"unit": m.unit.value, "length": m.length, "limit": m.limit}
                         for m in result.measures
                     ],
+                    "thread_posts": self.threads.get(channel),
                 }
                 for channel, result in self.counts.items()
             },
@@ -94,6 +99,7 @@ def analyse(
     grammar: GrammarResult | None = None,
     policy: PolicyEngine | None = None,
     essential: bool = False,
+    as_thread: bool = False,
     today: date | None = None,
 ) -> AnalysisReport:
     """Analyse `text` for the given channels; never raises on any string.
@@ -107,12 +113,20 @@ def analyse(
         policy: the rule pack in force (default: the UK public-sector pack), which adds
             its own findings and sets the level of everyone else's.
         essential: the author marked the post essential (allowed in an election period).
+        as_thread: the author chose to post a long text as a thread: where a channel has
+            threads, being over its limit is information ("a thread of 3"), not a block.
         today: the date the election-period window is checked against (default: today).
     """
     counts = count_all(text, channels, mastodon=mastodon, content_warning=content_warning)
+    threads = (
+        thread_lengths(text, counts.values(), mastodon=mastodon, content_warning=content_warning)
+        if as_thread
+        else {}
+    )
     scores = readability(text)
     others = [
-        *length_findings(text, counts.values()),
+        *length_findings(text, counts.values(), threaded=threads),
+        *thread_findings(text, threads),
         *readability_findings(scores, text),
         *plain_english_findings(text),
         *passive_voice_findings(text),
@@ -121,7 +135,7 @@ def analyse(
     engine = policy if policy is not None else default_policy()
     findings = engine.run(text, others, essential=essential, today=today)
     findings.sort(key=lambda f: (f.start, f.level.rank, f.end, f.rule))
-    return AnalysisReport(counts, scores, tuple(findings), grammar)
+    return AnalysisReport(counts, scores, tuple(findings), grammar, threads)
 
 
 class _DefaultPolicy:

@@ -54,9 +54,10 @@ class SecretLookup(Protocol):
         ...
 
 
-# Builds a thread from a text for a channel: a pure function of its inputs, so the parts
-# are the same on every try (they are stored anyway).
-Splitter = Callable[[str, Account, "StoredAccount"], Sequence[str]]
+# Builds the posts from a text for a channel (a thread only when the revision was approved
+# as one): a pure function of its inputs, so the parts are the same on every try (they
+# are stored anyway).
+Splitter = Callable[[str, Account, "StoredAccount", bool], Sequence[str]]
 
 
 @dataclass(frozen=True)
@@ -109,11 +110,17 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def split_for(text: str, account: Account, stored: StoredAccount) -> Sequence[str]:
-    """The approved text as one post, or as a numbered thread when it does not fit."""
+def split_for(text: str, account: Account, stored: StoredAccount, as_thread: bool) -> Sequence[str]:
+    """The approved text as one post or, when it was approved as a thread and does not
+    fit, as a numbered thread. A text approved as one post is sent as one post even if
+    this account's server allows less than the review assumed: the server's refusal
+    then says so, rather than PostDesk sending a thread nobody approved."""
     from postdesk.analysis.channels import Channel, MastodonServer
     from postdesk.analysis.splitter import split_thread
 
+    if not as_thread:
+        # Trimmed as a one-part thread is: white space at the ends is never published.
+        return [text.strip() or text]
     server = MastodonServer(stored.max_characters or 500, stored.characters_reserved_per_url or 23)
     parts = split_thread(text, Channel(account.platform.value), mastodon=server)
     return [part.text for part in parts] or [text]
@@ -280,7 +287,7 @@ class Publisher:
             row = _publication(connection, revision.id, stored.id)
             if row is not None:
                 return row
-            parts = list(self._splitter(revision.body, stored.account, stored))
+            parts = list(self._splitter(revision.body, stored.account, stored, revision.as_thread))
             record_keys, created_ats = _record_keys(stored.account, len(parts))
             connection.execute(
                 publications.insert().values(

@@ -44,6 +44,8 @@ class ReadyDraft:
     channels: tuple[str, ...]
     # When its state last changed (approved, or a publish stopped).
     updated_at: datetime
+    # Approved to go out as a thread where it does not fit one post.
+    as_thread: bool = False
 
     @property
     def state_words(self) -> str:
@@ -95,6 +97,7 @@ def ready_to_publish(engine: Engine, *, limit: int = 200) -> list[ReadyDraft]:
             revisions.c.number,
             revisions.c.body,
             revisions.c.channels,
+            revisions.c.as_thread,
         )
         .join(revisions, revisions.c.id == drafts.c.approved_revision_id)
         .where(drafts.c.state.in_([s.value for s in PUBLISHABLE_STATES]))
@@ -113,6 +116,7 @@ def ready_to_publish(engine: Engine, *, limit: int = 200) -> list[ReadyDraft]:
             body=row.body,
             channels=tuple(c for c in row.channels.split(",") if c),
             updated_at=_utc(row.updated_at),
+            as_thread=row.as_thread,
         )
         for row in rows
     ]
@@ -156,7 +160,7 @@ def publish_plan(
                 )
             )
             continue
-        parts = tuple(split_for(draft.body, account.account, account))
+        parts = tuple(split_for(draft.body, account.account, account, draft.as_thread))
         plans.append(ChannelPlan(channel, account, token, parts, "ready" if token else "no token"))
     return plans
 

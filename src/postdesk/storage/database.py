@@ -38,6 +38,7 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0002_workflow",
     "0003_queue_notify",
     "0004_publishing",
+    "0005_post_options",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 

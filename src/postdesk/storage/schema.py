@@ -63,6 +63,10 @@ drafts = Table(
     Column("submitted_at", DateTime(timezone=True)),
     # Marked essential by its author: may be published during an election period.
     Column("essential", Boolean, nullable=False, server_default=text("false")),
+    # Why it is essential, in the author's words, for the reviewer and the audit trail.
+    Column("essential_reason", Text, nullable=False, server_default=""),
+    # Post a text too long for one post as a numbered thread where the channel has threads.
+    Column("as_thread", Boolean, nullable=False, server_default=text("false")),
     CheckConstraint(
         "state IN ('draft', 'in_review', 'changes_requested', 'approved', 'publishing', "
         "'published', 'partly_published', 'failed', 'rejected', 'withdrawn')",
@@ -99,6 +103,10 @@ revisions = Table(
     Column("finding_count", Integer, nullable=False, server_default="0"),
     Column("created_by", String(200), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # The draft's post options, frozen with the text: they are part of what is approved.
+    Column("as_thread", Boolean, nullable=False, server_default=text("false")),
+    Column("essential_reason", Text, nullable=False, server_default=""),
+    Column("essential", Boolean, nullable=False, server_default=text("false")),
     UniqueConstraint("draft_id", "number", name="uq_revisions_draft_id_number"),
 )
 

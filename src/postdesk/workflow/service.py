@@ -39,8 +39,32 @@ from postdesk.workflow import audit, people
 from postdesk.workflow.errors import NotAllowed, NotFound, NotReady, StaleRevision, WrongState
 from postdesk.workflow.states import Action, Role, State, move_for
 
-# What the workflow asks of the analysis engine: the findings for a text on channels.
-Analyser = Callable[[str, tuple[str, ...]], Sequence[Finding]]
+
+@dataclass(frozen=True)
+class PostOptions:
+    """How a draft goes out, beyond its text and channels; frozen into each revision.
+
+    Attributes:
+        as_thread: post a text too long for one post as a numbered thread, on the
+            channels that have threads.
+        essential: the author marked it essential, so it may go out during an election
+            period.
+        essential_reason: why, in the author's words (required for it to count).
+    """
+
+    as_thread: bool = False
+    essential: bool = False
+    essential_reason: str = ""
+
+    @property
+    def counts_as_essential(self) -> bool:
+        """Marked essential with a reason: a tick without one does not lift the block."""
+        return self.essential and bool(self.essential_reason.strip())
+
+
+# What the workflow asks of the analysis engine: the findings for a text on channels,
+# posted with these options.
+Analyser = Callable[[str, tuple[str, ...], PostOptions], Sequence[Finding]]
 # The sign-off item ids a role must tick for a text (from the policy pack: some items
 # apply only when the text mentions certain things).
 SignOffItems = Callable[[Role, str], Sequence[str]]
@@ -51,13 +75,20 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(storable(text).encode("utf-8")).hexdigest()
 
 
-def analysis_findings(text: str, channels: tuple[str, ...]) -> Sequence[Finding]:
+def analysis_findings(
+    text: str, channels: tuple[str, ...], options: PostOptions = PostOptions()
+) -> Sequence[Finding]:
     """The analysis engine's findings for a text on its channels (all seven if none)."""
     from postdesk.analysis.channels import Channel
     from postdesk.analysis.report import ALL_CHANNELS, analyse
 
     chosen = tuple(Channel(c) for c in channels if c in Channel._value2member_map_)
-    return analyse(text, chosen or ALL_CHANNELS).findings
+    return analyse(
+        text,
+        chosen or ALL_CHANNELS,
+        as_thread=options.as_thread,
+        essential=options.counts_as_essential,
+    ).findings
 
 
 def pack_sign_off_items(role: Role, text: str) -> Sequence[str]:
@@ -83,6 +114,14 @@ class DraftView:
     approved_revision_id: int | None
     submitted_at: datetime | None
     updated_at: datetime
+    as_thread: bool = False
+    essential: bool = False
+    essential_reason: str = ""
+
+    @property
+    def options(self) -> PostOptions:
+        """The working post options (a revision freezes its own)."""
+        return PostOptions(self.as_thread, self.essential, self.essential_reason)
 
 
 @dataclass(frozen=True)
@@ -96,6 +135,14 @@ class Revision:
     channels: tuple[str, ...]
     created_by: str
     created_at: datetime
+    as_thread: bool = False
+    essential: bool = False
+    essential_reason: str = ""
+
+    @property
+    def options(self) -> PostOptions:
+        """The post options approved with this text."""
+        return PostOptions(self.as_thread, self.essential, self.essential_reason)
 
 
 @dataclass(frozen=True)
@@ -131,6 +178,10 @@ class ReviewDiff:
                 tofile=f"revision {self.current.number}",
             )
         )
+
+
+# Enough for a sentence or two; the field is a reason, not a second post.
+MAX_REASON_CHARS = 1_000
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -264,6 +315,47 @@ class Workflow:
             self._write_channels(connection, draft_id, channels)
             return self._load(connection, draft_id)
 
+    def set_options(
+        self, draft_id: int, *, as_thread: bool, essential: bool, essential_reason: str = ""
+    ) -> DraftView:
+        """Choose how the draft goes out. Like an edit, a change after submission or
+        approval takes it back to draft: the options are part of what is approved."""
+        reason = storable(essential_reason.strip())[:MAX_REASON_CHARS]
+        with self._engine.begin() as connection:
+            draft = self._load(connection, draft_id)
+            self._require_own(connection, draft, Role.AUTHOR)
+            wanted = PostOptions(as_thread, essential, reason if essential else "")
+            if wanted == draft.options:
+                return draft
+            values: dict[str, Any] = {
+                "as_thread": wanted.as_thread,
+                "essential": wanted.essential,
+                "essential_reason": wanted.essential_reason,
+                "updated_at": datetime.now(UTC),
+            }
+            if draft.state is not State.DRAFT:
+                if move_for(draft.state, Action.EDIT) is None:
+                    raise WrongState(f"a {draft.state.value} draft cannot be changed")
+                values.update(state=State.DRAFT.value, approved_revision_id=None)
+            connection.execute(drafts.update().where(drafts.c.id == draft_id).values(**values))
+            # The reason is the author's claim that the post may go out in an election
+            # period: the trail keeps it, as it keeps who made the claim and when.
+            details: dict[str, Any] = {
+                "as_thread": wanted.as_thread,
+                "essential": wanted.essential,
+                "reason": wanted.essential_reason,
+            }
+            if draft.state is not State.DRAFT:
+                details.update({"from": draft.state.value, "to": State.DRAFT.value})
+            audit.append(
+                connection,
+                actor=self.actor,
+                event="options_changed",
+                draft_id=draft_id,
+                details=details,
+            )
+            return self._load(connection, draft_id)
+
     def sign_off(self, draft_id: int, item_id: str) -> None:
         """Tick a sign-off item for the text as it is now (the working text for the author,
         the revision under review for a reviewer)."""
@@ -306,7 +398,9 @@ class Workflow:
         with self._engine.begin() as connection:
             draft = self._load(connection, draft_id)
             self._require_move(connection, draft, Action.SUBMIT)
-            problems = self._problems(connection, draft, draft.body, Role.AUTHOR)
+            problems = self._problems(
+                connection, draft, draft.body, draft.channels, draft.options, Role.AUTHOR
+            )
             if problems:
                 raise NotReady("This draft cannot go for review yet", problems)
             number = (
@@ -326,9 +420,12 @@ class Workflow:
                     body=draft.body,
                     body_sha256=text_hash(draft.body),
                     channels=",".join(draft.channels),
-                    finding_count=len(self._analyser(draft.body, draft.channels)),
+                    finding_count=len(self._analyser(draft.body, draft.channels, draft.options)),
                     created_by=self.actor,
                     created_at=now,
+                    as_thread=draft.as_thread,
+                    essential=draft.essential,
+                    essential_reason=draft.essential_reason,
                 )
                 .returning(revisions.c.id)
             ).scalar_one()
@@ -509,7 +606,14 @@ class Workflow:
             self._require_move(connection, draft, action)
             revision = self._load_revision(connection, revision_id)
             if action is Action.APPROVE:
-                problems = self._problems(connection, draft, revision.body, Role.REVIEWER)
+                problems = self._problems(
+                    connection,
+                    draft,
+                    revision.body,
+                    revision.channels,
+                    revision.options,
+                    Role.REVIEWER,
+                )
                 if problems:
                     raise NotReady("This revision cannot be approved yet", problems)
             elif not comment.strip():
@@ -596,11 +700,17 @@ class Workflow:
             raise NotAllowed(f"only {draft.author}, its author, can change this draft")
 
     def _problems(
-        self, connection: Connection, draft: DraftView, text: str, role: Role
+        self,
+        connection: Connection,
+        draft: DraftView,
+        text: str,
+        channels: tuple[str, ...],
+        options: PostOptions,
+        role: Role,
     ) -> list[str]:
         problems = [
             f"{finding.message} ({finding.rule})"
-            for finding in self._analyser(text, draft.channels)
+            for finding in self._analyser(text, channels, options)
             if finding.level is Level.BLOCK
         ]
         missing = self._outstanding(connection, draft, role, text)
@@ -672,6 +782,9 @@ class Workflow:
             row.approved_revision_id,
             _utc(row.submitted_at),
             _utc(row.updated_at) or datetime.now(UTC),
+            row.as_thread,
+            row.essential,
+            row.essential_reason,
         )
 
     def _load_revision(self, connection: Connection, revision_id: int) -> Revision:
@@ -698,6 +811,9 @@ def _revision(row: Any) -> Revision:
         _channels_of(row.channels),
         row.created_by,
         _utc(row.created_at) or datetime.now(UTC),
+        row.as_thread,
+        row.essential,
+        row.essential_reason,
     )
 
 

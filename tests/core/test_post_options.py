@@ -1,0 +1,170 @@
+"""Post options (as a thread; essential in an election period) on SQLite and PostgreSQL.
+
+The real analysis engine decides here, not a stand-in: the point is that a text too
+long for X can go for review as a thread, and that a post in an election period can go
+only when marked essential with a reason.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from postdesk import settings
+from postdesk.analysis.report import default_policy
+from postdesk.site_settings import SITE_SETTINGS_ENV
+from postdesk.workflow import audit
+from postdesk.workflow.errors import NotAllowed, NotReady, StaleRevision
+from postdesk.workflow.service import MAX_REASON_CHARS, PostOptions
+from postdesk.workflow.states import State
+from tests.conftest import Team
+
+SENTENCE = "The council will close the town hall car park on Monday for resurfacing works. "
+LONG = SENTENCE * 6  # about 480 characters: over X, Bluesky, Mastodon and Threads
+SHORT = "Bins are collected on Tuesday this week."
+
+
+@pytest.fixture(autouse=True)
+def fresh_policy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv(SITE_SETTINGS_ENV, str(tmp_path / "site" / "settings.json"))
+    default_policy.cache_clear()
+    yield
+    default_policy.cache_clear()
+
+
+@pytest.fixture
+def people(team: Team) -> Team:
+    team.add("alice", "author")
+    team.add("bob", "reviewer", "publisher")
+    return team
+
+
+def _trail(team: Team, draft_id: int) -> list[tuple[str, object]]:
+    return [
+        (e.event, json.loads(e.details))
+        for e in audit.events(team.database.engine, draft_id=draft_id)
+    ]
+
+
+def _in_an_election_period() -> None:
+    today = date.today()
+    settings.save(
+        settings.Settings(election_periods=((today - timedelta(days=3), today + timedelta(3)),))
+    )
+
+
+def test_a_text_too_long_for_x_goes_for_review_only_as_a_thread(people: Team) -> None:
+    alice = people.workflow("alice")
+    draft = alice.create_draft(LONG, ["x", "bluesky"])
+    with pytest.raises(NotReady) as refused:
+        alice.submit(draft.id)
+    assert any("Too long for X" in problem for problem in refused.value.problems)
+
+    alice.set_options(draft.id, as_thread=True, essential=False)
+    revision = alice.submit(draft.id)
+
+    assert revision.as_thread is True
+    assert revision.options == PostOptions(as_thread=True)
+    bob = people.workflow("bob")
+    # The reviewer's check runs on the revision's own options: approval is not refused.
+    assert bob.approve(draft.id, revision.id).state is State.APPROVED
+
+
+def test_a_thread_does_not_help_a_channel_without_threads(people: Team) -> None:
+    alice = people.workflow("alice")
+    draft = alice.create_draft(SENTENCE * 40, ["x", "linkedin"])  # over LinkedIn's 3,000
+    alice.set_options(draft.id, as_thread=True, essential=False)
+    with pytest.raises(NotReady) as refused:
+        alice.submit(draft.id)
+    problems = refused.value.problems
+    assert any("Too long for LinkedIn" in problem for problem in problems)
+    assert not any("Too long for X" in problem for problem in problems)
+
+
+def test_changing_the_options_after_submission_takes_the_draft_back(people: Team) -> None:
+    alice = people.workflow("alice")
+    draft = alice.create_draft(LONG, ["x"])
+    alice.set_options(draft.id, as_thread=True, essential=False)
+    revision = alice.submit(draft.id)
+
+    back = alice.set_options(draft.id, as_thread=False, essential=False)
+
+    assert back.state is State.DRAFT
+    assert back.as_thread is False
+    # The revision keeps what was submitted; the reviewer's decision on it is now stale.
+    assert alice.revision(revision.id).as_thread is True
+    with pytest.raises(StaleRevision):
+        people.workflow("bob").approve(draft.id, revision.id)
+    events = _trail(people, draft.id)
+    assert (
+        "options_changed",
+        {"as_thread": False, "essential": False, "reason": "", "from": "in_review", "to": "draft"},
+    ) in events
+
+
+def test_setting_the_same_options_again_records_nothing(people: Team) -> None:
+    alice = people.workflow("alice")
+    draft = alice.create_draft(SHORT, ["x"])
+    alice.set_options(draft.id, as_thread=True, essential=False)
+    alice.set_options(draft.id, as_thread=True, essential=False)
+    events = [e.event for e in audit.events(people.database.engine, draft_id=draft.id)]
+    assert events.count("options_changed") == 1
+
+
+def test_only_the_author_sets_the_options(people: Team) -> None:
+    draft = people.workflow("alice").create_draft(SHORT, ["x"])
+    with pytest.raises(NotAllowed):
+        people.workflow("bob").set_options(draft.id, as_thread=True, essential=False)
+    assert people.workflow("alice").get(draft.id).as_thread is False
+
+
+def test_in_an_election_period_only_an_essential_post_with_a_reason_goes(people: Team) -> None:
+    _in_an_election_period()
+    alice = people.workflow("alice")
+    draft = alice.create_draft(SHORT, ["x"])
+    with pytest.raises(NotReady) as refused:
+        alice.submit(draft.id)
+    assert any("(election-period)" in problem for problem in refused.value.problems)
+
+    # Ticked without a reason: the claim is not made, so the block stays.
+    alice.set_options(draft.id, as_thread=False, essential=True, essential_reason="   ")
+    assert alice.get(draft.id).options.counts_as_essential is False
+    with pytest.raises(NotReady):
+        alice.submit(draft.id)
+
+    reason = "Service disruption: bin rounds moved by the bank holiday."
+    alice.set_options(draft.id, as_thread=False, essential=True, essential_reason=reason)
+    revision = alice.submit(draft.id)
+
+    assert (revision.essential, revision.essential_reason) == (True, reason)
+    events = _trail(people, draft.id)
+    assert ("options_changed", {"as_thread": False, "essential": True, "reason": reason}) in (
+        events
+    )
+    assert people.workflow("bob").approve(draft.id, revision.id).state is State.APPROVED
+
+
+def test_an_odd_or_huge_reason_is_stored_safely_and_cut(people: Team) -> None:
+    alice = people.workflow("alice")
+    draft = alice.create_draft(SHORT, ["x"])
+    odd = "\u202eRTL\u202c \U0001f468\u200d\U0001f469\u200d\U0001f467 nul\x00 lone\ud800 "
+    view = alice.set_options(draft.id, as_thread=False, essential=True, essential_reason=odd)
+    assert "\x00" not in view.essential_reason
+    assert "\ud800" not in view.essential_reason
+    assert view.essential_reason.startswith("\u202eRTL")
+    huge = alice.set_options(
+        draft.id, as_thread=False, essential=True, essential_reason="because " * 1000
+    )
+    assert len(huge.essential_reason) == MAX_REASON_CHARS
+
+
+def test_unticking_essential_forgets_the_reason(people: Team) -> None:
+    alice = people.workflow("alice")
+    draft = alice.create_draft(SHORT, ["x"])
+    alice.set_options(draft.id, as_thread=False, essential=True, essential_reason="Flooding")
+    view = alice.set_options(draft.id, as_thread=False, essential=False, essential_reason="x")
+    assert (view.essential, view.essential_reason) == (False, "")

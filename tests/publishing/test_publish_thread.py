@@ -1,0 +1,96 @@
+"""A revision approved as a thread goes out as exactly the approved parts, on a real server.
+
+The server is mastodon-mock over real HTTP (tests/publishing/mastodon_peer.py). The
+credential store is an in-memory stand-in for the keyring (the real Secret Service is
+tested in test_secrets.py and the UI tests).
+"""
+
+from __future__ import annotations
+
+from postdesk.analysis.channels import Channel
+from postdesk.analysis.splitter import split_thread
+from postdesk.publishing.adapter import Account, Platform
+from postdesk.publishing.mastodon import MastodonAdapter
+from postdesk.publishing.publisher import Publisher, add_account
+from postdesk.publishing.ready import publish_plan, ready_to_publish
+from postdesk.workflow.states import State
+from tests.conftest import Team
+from tests.publishing.mastodon_peer import MastodonPeer, MastodonUser
+
+SENTENCE = "The council will close the town hall car park on Monday for resurfacing works. "
+LONG = SENTENCE * 8  # about 640 characters: three posts on Mastodon's 500
+
+
+class Secrets:
+    def __init__(self) -> None:
+        self.values: dict[str, str] = {}
+
+    def get(self, account_key: str) -> str | None:
+        return self.values.get(account_key)
+
+    def set(self, account_key: str, secret: str) -> None:
+        self.values[account_key] = secret
+
+
+def _approved(team: Team, body: str, *, as_thread: bool) -> int:
+    alice = team.workflow("alice")
+    draft = alice.create_draft(body, ["mastodon"])
+    alice.set_options(draft.id, as_thread=as_thread, essential=False)
+    revision = alice.submit(draft.id)
+    team.workflow("bob").approve(draft.id, revision.id)
+    return draft.id
+
+
+def _publisher(team: Team, peer: MastodonPeer, user: MastodonUser) -> tuple[Publisher, Secrets]:
+    team.add("alice", "author")
+    team.add("bob", "reviewer", "publisher")
+    secrets = Secrets()
+    account = Account(Platform.MASTODON, user.handle, peer.base_url)
+    adapter = MastodonAdapter()
+    add_account(team.engine("bob"), team.login("bob"), account, user.token, adapter, secrets.set)
+    publisher = Publisher(
+        team.engine("bob"),
+        team.login("bob"),
+        secrets=secrets,
+        adapters={Platform.MASTODON: adapter},
+    )
+    return publisher, secrets
+
+
+def test_a_revision_approved_as_a_thread_is_published_as_that_reply_chain(
+    team: Team, mastodon_peer: MastodonPeer, mastodon_user: MastodonUser
+) -> None:
+    publisher, secrets = _publisher(team, mastodon_peer, mastodon_user)
+    draft_id = _approved(team, LONG, as_thread=True)
+    expected = [part.text for part in split_thread(LONG, Channel.MASTODON)]
+    assert len(expected) >= 2
+
+    (ready,) = ready_to_publish(team.engine("bob"))
+    assert ready.as_thread is True
+    (plan,) = publish_plan(team.engine("bob"), ready, lambda key: secrets.get(key) is not None)
+    assert list(plan.parts) == expected
+
+    (outcome,) = publisher.publish(draft_id)
+
+    assert outcome.published, outcome.error
+    assert mastodon_peer.posted_texts(mastodon_user) == expected
+    statuses = {str(s["id"]): s for s in mastodon_peer.statuses(mastodon_user)}
+    parents = [statuses[post.post_id]["in_reply_to_id"] for post in outcome.posts]
+    assert parents == [None, *(post.post_id for post in outcome.posts[:-1])]
+    assert team.workflow("bob").get(draft_id).state is State.PUBLISHED
+
+
+def test_a_revision_approved_as_one_post_is_never_split(
+    team: Team, mastodon_peer: MastodonPeer, mastodon_user: MastodonUser
+) -> None:
+    publisher, secrets = _publisher(team, mastodon_peer, mastodon_user)
+    text = SENTENCE * 3
+    draft_id = _approved(team, text, as_thread=False)
+    (ready,) = ready_to_publish(team.engine("bob"))
+    (plan,) = publish_plan(team.engine("bob"), ready, lambda key: secrets.get(key) is not None)
+    assert plan.parts == (text.strip(),)
+
+    (outcome,) = publisher.publish(draft_id)
+
+    assert outcome.published, outcome.error
+    assert mastodon_peer.posted_texts(mastodon_user) == [text.strip()]
