@@ -17,7 +17,9 @@ import pytest
 from postdesk import settings
 from postdesk.analysis.report import default_policy
 from postdesk.site_settings import SITE_SETTINGS_ENV
+from postdesk.storage.errors import DatabaseWriteError
 from postdesk.workflow import audit
+from postdesk.workflow.drafts import DraftStore
 from postdesk.workflow.errors import NotAllowed, NotReady, StaleRevision
 from postdesk.workflow.service import MAX_REASON_CHARS, PostOptions
 from postdesk.workflow.states import State
@@ -168,3 +170,15 @@ def test_unticking_essential_forgets_the_reason(people: Team) -> None:
     alice.set_options(draft.id, as_thread=False, essential=True, essential_reason="Flooding")
     view = alice.set_options(draft.id, as_thread=False, essential=False, essential_reason="x")
     assert (view.essential, view.essential_reason) == (False, "")
+
+
+def test_the_editors_store_reads_and_writes_the_options(people: Team) -> None:
+    alice = DraftStore(people.engine("alice"), people.login("alice"))
+    draft = alice.create(SHORT, ("x",))
+    alice.set_options(draft.id, as_thread=True, essential=True, essential_reason="Flooding")
+    again = alice.get(draft.id)
+    assert again is not None
+    assert (again.as_thread, again.essential, again.essential_reason) == (True, True, "Flooding")
+    bob = DraftStore(people.engine("bob"), people.login("bob"))
+    with pytest.raises(DatabaseWriteError, match="author"):
+        bob.set_options(draft.id, as_thread=False, essential=False, essential_reason="")

@@ -39,7 +39,8 @@ TEXT_CONTRAST = 4.5
 BORDER_CONTRAST = 3.0
 _INFO = "\u2139"  # INFORMATION SOURCE, before a note
 
-_Request = tuple[str, tuple["Channel", ...], "MastodonServer | None"]
+# The text, its channels, the Mastodon limits, and whether a long text goes as a thread.
+_Request = tuple[str, tuple["Channel", ...], "MastodonServer | None", bool]
 
 
 # -- colours --------------------------------------------------------------------------
@@ -254,12 +255,12 @@ def _build(request: _Request, current: Callable[[], bool]) -> tuple[ChannelPrevi
     """The cards for `request`, one channel at a time; None once a newer text came."""
     from postdesk.analysis.preview_parts import build_previews
 
-    text, channels, mastodon = request
+    text, channels, mastodon, as_thread = request
     cards: list[ChannelPreview] = []
     for channel in channels:
         if not current():
             return None
-        cards.extend(build_previews(text, (channel,), mastodon))
+        cards.extend(build_previews(text, (channel,), mastodon, as_thread=as_thread))
     return tuple(cards)
 
 
@@ -297,7 +298,7 @@ class PostPreview(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.browser)
 
-        self._request: _Request = ("", (), None)
+        self._request: _Request = ("", (), None, True)
         self._generation = 0
         self._stale = False
         self._closed = False
@@ -315,14 +316,17 @@ class PostPreview(QWidget):
         text: str,
         channels: tuple[Channel, ...],
         mastodon: MastodonServer | None = None,
+        *,
+        as_thread: bool = True,
     ) -> None:
-        """Preview `text` on `channels` (in this order), Mastodon with `mastodon`'s limits.
+        """Preview `text` on `channels` (in this order), Mastodon with `mastodon`'s limits,
+        split into a thread where the channel has threads when `as_thread`.
 
         Returns at once; the cards are worked out on a worker thread and drawn when
         ready (`preview_shown`). While the widget is hidden, the work waits until it is
         shown.
         """
-        self._request = (text, tuple(channels), mastodon)
+        self._request = (text, tuple(channels), mastodon, as_thread)
         self._generation += 1
         if self.isVisible():
             self._start()

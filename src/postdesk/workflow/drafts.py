@@ -7,6 +7,8 @@ only the author edits, and an edit after submission or approval takes the draft 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -35,6 +37,10 @@ class DraftRecord:
     updated_at: datetime
     # The channel ids it is for, sorted.
     channels: tuple[str, ...] = ()
+    # How it goes out (see postdesk.workflow.service.PostOptions).
+    as_thread: bool = False
+    essential: bool = False
+    essential_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -66,6 +72,9 @@ def _record(connection: Connection, row: sa.Row[tuple[object, ...]]) -> DraftRec
         created_at=_utc(mapping["created_at"]),
         updated_at=_utc(mapping["updated_at"]),
         channels=tuple(channels),
+        as_thread=bool(mapping["as_thread"]),
+        essential=bool(mapping["essential"]),
+        essential_reason=str(mapping["essential_reason"]),
     )
 
 
@@ -88,12 +97,8 @@ class DraftStore:
         Raises:
             DatabaseWriteError: the draft could not be created (the reason says why).
         """
-        try:
+        with _write_errors():
             view = self._workflow.create_draft(body, channels)
-        except WorkflowError as exc:
-            raise DatabaseWriteError(str(exc)) from None
-        except sa.exc.DBAPIError as exc:
-            raise DatabaseWriteError(_reason(exc)) from None
         record = self.get(view.id)
         assert record is not None
         return record
@@ -139,12 +144,24 @@ class DraftStore:
         Raises:
             DatabaseWriteError: the change could not be saved.
         """
-        try:
+        with _write_errors():
             self._workflow.set_channels(draft_id, channels)
-        except WorkflowError as exc:
-            raise DatabaseWriteError(str(exc)) from None
-        except sa.exc.DBAPIError as exc:
-            raise DatabaseWriteError(_reason(exc)) from None
+
+    def set_options(
+        self, draft_id: int, *, as_thread: bool, essential: bool, essential_reason: str
+    ) -> None:
+        """Choose whether it goes out as a thread, and whether it is essential and why.
+
+        Raises:
+            DatabaseWriteError: the change could not be saved.
+        """
+        with _write_errors():
+            self._workflow.set_options(
+                draft_id,
+                as_thread=as_thread,
+                essential=essential,
+                essential_reason=essential_reason,
+            )
 
     def save_text(self, draft_id: int, body: str, cursor_position: int) -> datetime:
         """Save the working text and cursor; returns the time saved.
@@ -152,17 +169,24 @@ class DraftStore:
         Raises:
             DatabaseWriteError: the save failed; nothing was changed.
         """
-        try:
+        with _write_errors():
             return self._workflow.save_text(draft_id, body, cursor_position).updated_at
-        except WorkflowError as exc:
-            raise DatabaseWriteError(str(exc)) from None
-        except sa.exc.DBAPIError as exc:
-            raise DatabaseWriteError(_reason(exc)) from None
 
 
 def _preview(head: str) -> str:
     first_line = next((line.strip() for line in head.splitlines() if line.strip()), "")
     return first_line or "(empty draft)"
+
+
+@contextmanager
+def _write_errors() -> Iterator[None]:
+    """A refused or failed write, as the one error the editor's callers handle."""
+    try:
+        yield
+    except WorkflowError as exc:
+        raise DatabaseWriteError(str(exc)) from None
+    except sa.exc.DBAPIError as exc:
+        raise DatabaseWriteError(_reason(exc)) from None
 
 
 def _reason(exc: sa.exc.DBAPIError) -> str:
