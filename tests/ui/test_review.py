@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
@@ -16,7 +16,8 @@ from postdesk.storage.changes import watcher_for
 from postdesk.storage.database import DatabaseLocation
 from postdesk.ui.composer import qt_position
 from postdesk.ui.dbworker import DatabaseWorker
-from postdesk.ui.review_queue import ReviewScreen, code_point_index
+from postdesk.ui.review_queue import SAVE_COMMENT_ID, ReviewScreen, code_point_index
+from postdesk.ui.shortcuts import Scope, conflicts, current_keys, default_keys, scope_of
 from postdesk.workflow.people import People
 from postdesk.workflow.service import Comment, Workflow
 from postdesk.workflow.states import Role, State
@@ -280,6 +281,67 @@ def test_a_refused_anchored_comment_keeps_its_dialog_and_text(
     with qtbot.waitSignal(review_screen.comment_saved, timeout=5000):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert [c.body for c in people.workflow("bob").comments(draft_id)] == ["   Which bins?"]
+
+
+def test_the_comment_dialog_saves_with_the_keys_the_user_chose_and_not_the_old_ones(
+    qtbot: QtBot, people: Team, review_screen: ReviewScreen, caplog: pytest.LogCaptureFixture
+) -> None:
+    from postdesk import settings
+
+    # The user's keys for the dialog's Save, and one for a window action it does not have.
+    overrides = {SAVE_COMMENT_ID: ["Ctrl+S"], "file.new": ["Ctrl+Shift+N"]}
+    settings.save(settings.Settings(grammar_mode="off", shortcuts=overrides))
+    draft_id = submit(people, "Bins are collected on Tuesdays.")
+    bob = people.workflow("bob")
+    open_first_draft(qtbot, review_screen, bob)
+    view = review_screen.revision_view
+    view.setTextCursor(view.document().find("Bins"))
+    with caplog.at_level("WARNING", logger="postdesk.ui.shortcuts"):
+        press(qtbot, view, Qt.Key.Key_M, CTRL, ALT)
+    assert caplog.records == []  # the window's own actions are not the dialog's business
+    dialog = review_screen.comment_dialog
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible, timeout=5000)
+    save = dialog.save_action
+    assert [a.objectName() for a in dialog.actions()] == [SAVE_COMMENT_ID]
+    assert scope_of(SAVE_COMMENT_ID) is Scope.REVIEW
+    assert default_keys(save) == ["Ctrl+Return"]
+    assert current_keys(save) == ["Ctrl+S"]
+    native = QKeySequence("Ctrl+S").toString(QKeySequence.SequenceFormat.NativeText)
+    assert native in dialog.save_button.toolTip()
+    # Ctrl+Return saves in the dialog and approves on the screen: different windows.
+    assert conflicts(review_screen.findChildren(QAction)) == []
+
+    type_text(dialog.editor, "Which bins?")
+    with qtbot.assertNotEmitted(dialog.save_requested, wait=100):
+        press(qtbot, dialog.editor, Qt.Key.Key_Return, CTRL)  # the old keys: nothing
+    assert dialog.isVisible()
+    with qtbot.waitSignal(review_screen.comment_saved, timeout=5000):
+        press(qtbot, dialog.editor, Qt.Key.Key_S, CTRL)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+    assert [c.body.strip() for c in bob.comments(draft_id)] == ["Which bins?"]
+    assert bob.get(draft_id).state is State.IN_REVIEW  # nor did Ctrl+Return approve
+    # Closed, the dialog's Save cannot run from a list of every action.
+    assert not save.isEnabled()
+    with qtbot.assertNotEmitted(dialog.save_requested, wait=100):
+        save.trigger()
+
+
+def test_the_comment_dialog_saves_with_ctrl_and_the_keypad_enter_by_default(
+    qtbot: QtBot, people: Team, review_screen: ReviewScreen
+) -> None:
+    draft_id = submit(people, "Bins are collected on Tuesdays.")
+    open_first_draft(qtbot, review_screen, people.workflow("bob"))
+    view = review_screen.revision_view
+    view.setTextCursor(view.document().find("Tuesdays"))
+    review_screen.comment_on_selection()
+    dialog = review_screen.comment_dialog
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible, timeout=5000)
+    type_text(dialog.editor, "Every Tuesday?")
+    with qtbot.waitSignal(review_screen.comment_saved, timeout=5000):
+        press(qtbot, dialog.editor, Qt.Key.Key_Enter, CTRL, Qt.KeyboardModifier.KeypadModifier)
+    assert [c.body for c in people.workflow("bob").comments(draft_id)] == ["Every Tuesday?"]
 
 
 def test_choosing_an_anchored_comment_highlights_its_words(

@@ -17,28 +17,33 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QAbstractTableModel,
     QEvent,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
     QPoint,
+    QSize,
     Qt,
     Signal,
     Slot,
 )
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QHideEvent, QKeySequence, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
+    QFrame,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QTextBrowser,
@@ -62,6 +67,8 @@ logger = logging.getLogger(__name__)
 
 _Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Waiting since", "Author", "Post", "Findings")
+POST_COLUMN = COLUMNS.index("Post")
+AUTHOR_COLUMN = COLUMNS.index("Author")
 AGES = (("Any age", None), ("Over a day", 1), ("Over 3 days", 3), ("Over a week", 7))
 CHANNEL_CHOICES = ("", "x", "bluesky", "mastodon", "threads", "linkedin", "facebook", "instagram")
 # A carriage return would become a line break in the text view, and "\r\n" one position
@@ -74,6 +81,19 @@ _HIGHLIGHT_LIGHT = ("#1b1b1b", "#ffe58a")
 _HIGHLIGHT_DARK = ("#ffffff", "#5c4a00")
 _KEPT_DIFFS = 500
 _TOKENS = re.compile(r"\s+|\S+")
+# A label wraps only between words, so one long "word" (an e-mail address as a name, a
+# pasted link in a reason) would set the window's minimum width; after this many
+# characters a run without spaces may break too (see `breakable`).
+_LONG_RUN = 20
+_ZERO_WIDTH_SPACE = "\u200b"
+# Around user text inside a sentence: its direction (right-to-left, or an unclosed
+# override) stays inside it and cannot reorder the words around it.
+_ISOLATE, _END_ISOLATE = "\u2068", "\u2069"
+# The Author column grows with its names up to this many average characters (most logins
+# fit) or this share of the table, whichever is less; the rest of the width goes to the
+# Post column. Longer names are elided, whole in the tooltip.
+_AUTHOR_CHARS = 14
+_AUTHOR_SHARE = 0.25
 
 
 def code_point_index(text: str, position: int, *, round_up: bool = False) -> int:
@@ -90,6 +110,29 @@ def code_point_index(text: str, position: int, *, round_up: bool = False) -> int
         if units > position:
             return index + 1 if round_up else index
     return len(text)
+
+
+def breakable(text: str, run: int = _LONG_RUN) -> str:
+    """`text` with a zero-width space every `run` characters of any longer run without
+    spaces, so a word-wrapped label can wrap it instead of widening the window.
+
+    Breaks fall between grapheme clusters only: an emoji sequence or a letter with its
+    accents stays whole. Only for what is shown: screen readers get the text as it was.
+    """
+    import regex
+
+    def split(match: regex.Match[str]) -> str:
+        clusters = regex.findall(r"\X", match.group(0))
+        return _ZERO_WIDTH_SPACE.join(
+            "".join(clusters[start : start + run]) for start in range(0, len(clusters), run)
+        )
+
+    return str(regex.sub(rf"[^\s\u200b]{{{run + 1},}}", split, text))
+
+
+def _tooltip(text: str) -> str:
+    """A tooltip that wraps: Qt wraps rich text only, so the user's text is escaped."""
+    return f"<p>{html.escape(text)}</p>" if text else ""
 
 
 def display_text(body: str) -> str:
@@ -163,13 +206,22 @@ class ReviewQueueModel(QAbstractTableModel):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row = self._rows[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return (
-                f"{row.submitted_at.astimezone():%d %b %H:%M}",
-                row.author,
-                row.preview,
-                str(row.finding_count) if row.finding_count else "none",
-            )[index.column()]
+        if not 0 <= index.column() < len(COLUMNS):
+            return None
+        text = (
+            f"{row.submitted_at.astimezone():%d %b %H:%M}",
+            row.author,
+            row.preview,
+            str(row.finding_count) if row.finding_count else "none",
+        )[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return text
+        # The view elides long text with "…": the whole of it on hover and for screen
+        # readers.
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return _tooltip(text)
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+            return text
         return None
 
 
@@ -182,12 +234,22 @@ class _Loaded:
     bodies: dict[int, str]
     # The reviewer's sign-off items for this revision, ticked or not.
     checklist: list[ChecklistItem]
+    # Posted as a thread: how many posts on each channel it does not fit in one of
+    # (channel name -> posts), as the publisher will split it.
+    thread_posts: dict[str, int]
+
+
+SAVE_COMMENT_ID = "review.save_comment"
 
 
 class AnchoredCommentDialog(QDialog):
     """A small editor for a comment on the selected words, shown with those words.
 
     It stays open until the comment is saved, so a refusal never loses what was typed.
+    Saving is an action with a stable id (`SAVE_COMMENT_ID`, on the Review screen's
+    scope) whose keys the user can change like any other shortcut; being the dialog's
+    own, its shortcut fires only while the dialog is active, so Ctrl+Enter saves here and
+    approves on the screen behind.
 
     Signals:
         save_requested: the reviewer asked to save (the comment's text).
@@ -200,6 +262,7 @@ class AnchoredCommentDialog(QDialog):
         self.setWindowTitle("Comment on the selected words")
         self.setAccessibleName("Comment on the selected words")
         self.quote = QLabel(quote)
+        self.quote.setTextFormat(Qt.TextFormat.PlainText)  # the revision's words, as typed
         self.quote.setWordWrap(True)
         self.quote.setAccessibleName("The words you are commenting on")
         self.quote.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -207,18 +270,27 @@ class AnchoredCommentDialog(QDialog):
         self.editor.setAccessibleName("Your comment on these words")
         self.editor.setTabChangesFocus(True)
         self.status = QLabel()
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setWordWrap(True)
         self.status.setAccessibleName("Comment status")
-        # Ctrl+Enter in the box saves, as it sends a message in most chat and mail tools.
-        # A key of the box, not an action: actions are screen-wide and user-assignable, and
-        # Ctrl+Enter already approves on the Review screen.
-        self.editor.installEventFilter(self)
+        # Ctrl+Enter saves, as it sends a message in most chat and mail tools (Qt's
+        # shortcuts take the keypad's Enter for Return). The dialog is a window of its
+        # own: no clash with Approve on the screen behind it.
+        self.save_action = QAction("&Save comment", self)
+        self.save_action.setObjectName(SAVE_COMMENT_ID)
+        self.save_action.setShortcuts([QKeySequence("Ctrl+Return")])
+        self.save_action.setToolTip("Save the comment")
+        self.save_action.triggered.connect(self.request_save)
+        # Only while the dialog is shown: it outlives its closing (a refused save reopens
+        # it), and a hidden dialog's action must not run from a list of every action.
+        self.save_action.setEnabled(False)
+        self.addAction(self.save_action)
         buttons = QDialogButtonBox()
         self.save_button = buttons.addButton(
             "&Save comment", QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.save_button.setAccessibleName("Save comment")
-        self.save_button.setToolTip("Save the comment (Ctrl+Enter in the comment box)")
+        self.save_action.changed.connect(self._show_keys)
         cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         cancel.setAccessibleName("Cancel the comment")
         buttons.accepted.connect(self.request_save)
@@ -234,19 +306,22 @@ class AnchoredCommentDialog(QDialog):
         layout.addWidget(buttons)
         self.editor.setFocus()
         self.resize(440, 260)
+        # The keys the user chose for this dialog's actions (overrides for the window's
+        # actions are not this dialog's business, so not reported as unknown here).
+        from postdesk.ui.shortcuts import apply_saved_shortcuts
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Ctrl+Enter in the comment box saves the comment."""
-        if (
-            watched is self.editor
-            and event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
-        ):
-            self.request_save()
-            return True
-        return super().eventFilter(watched, event)
+        apply_saved_shortcuts(self.actions(), report_unknown=False)
+        self._show_keys()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Saving by its keys works while the dialog is on screen."""
+        super().showEvent(event)
+        self.save_action.setEnabled(self.save_button.isEnabled())
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        """...and not once it is closed."""
+        super().hideEvent(event)
+        self.save_action.setEnabled(False)
 
     @Slot()
     def request_save(self) -> None:
@@ -257,8 +332,16 @@ class AnchoredCommentDialog(QDialog):
     def set_busy(self, busy: bool) -> None:
         """While saving: no second save, and the text stays as it was sent."""
         self.save_button.setEnabled(not busy)
+        self.save_action.setEnabled(not busy and self.isVisible())
         self.editor.setReadOnly(busy)
         self._say("Saving…" if busy else "")
+
+    @Slot()
+    def _show_keys(self) -> None:
+        keys = _keys(self.save_action)
+        self.save_button.setToolTip(
+            f"Save the comment ({keys} in the comment box)" if keys else "Save the comment"
+        )
 
     def refuse(self, reason: str) -> None:
         """The comment was not saved: say why and let the reviewer fix it."""
@@ -329,19 +412,22 @@ class ReviewScreen(QWidget):
             signal.connect(self.reload)
 
         self.model = ReviewQueueModel(self)
-        self.table = QTableView()
+        self.table = _QueueTable()
         self.table.setModel(self.model)
         self.table.setAccessibleName("Review queue")
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setStretchLastSection(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(2, header.ResizeMode.Stretch)
         self.table.selectionModel().currentRowChanged.connect(self._on_row_changed)
 
         self._build_actions()
         self.heading = QLabel("Choose a draft in the queue to review it.")
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)  # the author's name, as typed
         self.heading.setWordWrap(True)
+        # How the revision goes out, in words: its channels, as a thread or not, and
+        # whether its author claims it may go out in an election period.
+        self.channels_label = _info_label("The channels this revision goes to")
+        self.thread_label = _info_label("Whether it goes out as a thread")
+        self.essential_label = _info_label("Whether it is marked essential for an election")
         self.revision_view = QPlainTextEdit()
         self.revision_view.setReadOnly(True)
         # Read-only editors select by mouse only: the keyboard must be able to, too.
@@ -374,8 +460,10 @@ class ReviewScreen(QWidget):
         self.changes_button = self._button_for(self.request_changes_action)
         self.reject_button = self._button_for(self.reject_action)
         self.message = QLabel()
+        self.message.setTextFormat(Qt.TextFormat.PlainText)  # quotes the revision's words
         self.message.setAccessibleName("Review status")
         self.message.setWordWrap(True)
+        self.anchor_note.setTextFormat(Qt.TextFormat.PlainText)
         self.checklist = SignOffChecklist(
             "Before you approve, confirm:", "Your sign-off checklist as reviewer"
         )
@@ -455,9 +543,11 @@ class ReviewScreen(QWidget):
         text_label = QLabel(
             f"Revision &text (select words, then {_keys(self.comment_action)} to comment):"
         )
+        text_label.setWordWrap(True)
         text_label.setBuddy(self.revision_view)
         text_box = _column(text_label, self.revision_view)
         changes_label = QLabel("What changed since you last &looked:")
+        changes_label.setWordWrap(True)
         changes_label.setBuddy(self.diff_view)
         changes_box = _column(changes_label, self.diff_view)
         comments_box = _column(self.comments_panel, self.anchor_note)
@@ -469,29 +559,51 @@ class ReviewScreen(QWidget):
         parts.setStretchFactor(2, 3)
         parts.setSizes([240, 150, 230])
 
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.comment_button)
-        buttons.addStretch(1)
-        for button in (self.approve_button, self.changes_button, self.reject_button):
-            buttons.addWidget(button)
-        right = QWidget()
+        # The buttons in a row while it fits, wrapping onto a second line when it does
+        # not (large text, a narrow window) rather than widening the window.
+        from postdesk.ui.counters import FlowLayout
+
+        buttons = QWidget()
+        buttons.setAccessibleName("Your decision")
+        row = FlowLayout(buttons)
+        row.setContentsMargins(0, 0, 0, 0)
+        for button in (
+            self.comment_button,
+            self.approve_button,
+            self.changes_button,
+            self.reject_button,
+        ):
+            row.addWidget(button)
+        policy = buttons.sizePolicy()
+        policy.setHeightForWidth(True)
+        buttons.setSizePolicy(policy)
+        right = _Column()
         right_column = QVBoxLayout(right)
         right_column.addWidget(self.heading)
+        for label in (self.channels_label, self.thread_label, self.essential_label):
+            right_column.addWidget(label)
         right_column.addWidget(parts, 5)
         comment_label = QLabel("Co&mment with your decision:")
+        comment_label.setWordWrap(True)
         comment_label.setBuddy(self.comment)
         right_column.addWidget(comment_label)
         right_column.addWidget(self.comment, 1)
         right_column.addWidget(self.checklist)
         # A few lines are enough to say why; the room goes to the text and the comments.
         self.comment.setMaximumHeight(self.comment.fontMetrics().lineSpacing() * 6)
-        right_column.addLayout(buttons)
+        right_column.addWidget(buttons)
         right_column.addWidget(self.message)
+        # Everything about the revision scrolls up and down as one column when it is
+        # taller than the window (large text, a long checklist or reason), and is never
+        # wider than its widest word or button: it wraps instead.
+        self.revision_area = _VerticalScrollArea(right)
+        self.revision_area.setAccessibleName("The revision under review")
         split = QSplitter()
         split.addWidget(left)
-        split.addWidget(right)
+        split.addWidget(self.revision_area)
         split.setStretchFactor(1, 2)
-        split.setSizes([400, 800])
+        # The queue wide enough for a phrase of each post beside the date and the author.
+        split.setSizes([480, 720])
         layout = QVBoxLayout(self)
         layout.addWidget(split)
         chain = (
@@ -563,6 +675,7 @@ class ReviewScreen(QWidget):
     def _on_loaded(self, rows: list[QueueRow]) -> None:
         selected = self._current.draft_id if self._current else None
         self.model.set_rows(rows)
+        self.table.fit_author_column()
         for number, row in enumerate(rows):
             if row.draft_id == selected:
                 self.table.selectRow(number)
@@ -602,7 +715,8 @@ class ReviewScreen(QWidget):
                     diffs.clear()
                 diffs[diff.current.id] = diff
             items = checklist(workflow, row.draft_id, Role.REVIEWER)
-            return _Loaded(diff, *_comments_and_bodies(workflow, row.draft_id), items)
+            posts = _thread_posts(workflow, diff.current)
+            return _Loaded(diff, *_comments_and_bodies(workflow, row.draft_id), items, posts)
 
         self._worker.call(load, lambda loaded: self._show_revision(serial, loaded), self._on_error)
 
@@ -613,9 +727,19 @@ class ReviewScreen(QWidget):
         previous = self._shown
         self._shown = revision
         self._shown_text = display_text(revision.body)
-        self.heading.setText(
-            f"Revision {revision.number} by {revision.created_by}, submitted "
+        heading = (
+            f"Revision {revision.number} by {{}}, submitted "
             f"{revision.created_at.astimezone():%d %b %Y %H:%M}"
+        )
+        # A long name (an e-mail address, say) wraps rather than widening the window.
+        self.heading.setText(heading.format(breakable(revision.created_by)))
+        self.heading.setAccessibleName(heading.format(revision.created_by))
+        _show_info(self.channels_label, channels_text(revision))
+        _show_info(self.thread_label, thread_text(revision, loaded.thread_posts))
+        _show_info(
+            self.essential_label,
+            essential_text(revision),
+            essential_text(revision, isolate=True),
         )
         self.revision_view.setPlainText(self._shown_text)
         self.diff_view.setHtml(changes_html(loaded.diff))
@@ -638,6 +762,9 @@ class ReviewScreen(QWidget):
         self._shown = None
         self._shown_text = ""
         self.heading.setText("Choose a draft in the queue to review it.")
+        self.heading.setAccessibleName("")
+        for label in (self.channels_label, self.thread_label, self.essential_label):
+            _show_info(label, "")
         self.revision_view.clear()
         self.diff_view.clear()
         self.comments_panel.show_comments("", [])
@@ -915,3 +1042,198 @@ def _comments_and_bodies(workflow: Workflow, draft_id: int) -> tuple[list[Commen
     """A draft's comments, and its revisions' texts to quote them (on the database thread)."""
     bodies = {revision.id: revision.body for revision in workflow.revisions(draft_id)}
     return workflow.comments(draft_id), bodies
+
+
+def _info_label(about: str) -> QLabel:
+    """A line of facts about the revision: plain text (parts are user text), wrapped."""
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setAccessibleDescription(about)
+    label.setVisible(False)
+    return label
+
+
+def _show_info(label: QLabel, text: str, shown: str | None = None) -> None:
+    """Show a fact in words, or hide the label for "".
+
+    Screen readers hear `text` as the label's name; the label may show it with break
+    points and direction isolates added (`shown`), which are not read out.
+    """
+    label.setText(shown if shown is not None else text)
+    label.setAccessibleName(text)
+    label.setVisible(bool(text))
+
+
+def channels_text(revision: Revision) -> str:
+    """The channels a revision goes to, by name."""
+    from postdesk.analysis.channels import Channel
+
+    # In the order the Write screen shows them, which the database does not keep.
+    known = [channel.label for channel in Channel if channel.value in revision.channels]
+    names = known + [c for c in revision.channels if c not in Channel._value2member_map_]
+    return f"Channels: {', '.join(names)}." if names else "Channels: none chosen."
+
+
+def thread_text(revision: Revision, posts: dict[str, int]) -> str:
+    """What "post as a thread" means for this revision, in words ("" when not chosen)."""
+    if not revision.as_thread:
+        return ""
+    text = "Will post as a thread where it is too long for one post"
+    if posts:
+        counts = ", ".join(f"{name}: {n} posts" for name, n in posts.items())
+        return f"{text} ({counts})."
+    return f"{text}."
+
+
+def essential_text(revision: Revision, *, isolate: bool = False) -> str:
+    """The author's election-period claim, with their reason ("" when not made).
+
+    With `isolate`, the reason is wrapped in direction isolates for display.
+    """
+    if not revision.essential:
+        return ""
+    reason = " ".join(revision.essential_reason.split())
+    if not reason:
+        return "Marked essential for the election period, but with no reason given."
+    if isolate:
+        reason = f"{_ISOLATE}{breakable(reason)}{_END_ISOLATE}"
+    return f"Marked essential for the election period: {reason}"
+
+
+def _thread_posts(workflow: Workflow, revision: Revision) -> dict[str, int]:
+    """Posts per channel for a revision posted as a thread (on the database thread)."""
+    if not revision.as_thread:
+        return {}
+    from postdesk.analysis.channels import Channel, MastodonServer
+    from postdesk.analysis.counting import count_all
+    from postdesk.analysis.threads import thread_lengths
+
+    chosen = [channel for channel in Channel if channel.value in revision.channels]
+    server = MastodonServer()
+    if Channel.MASTODON in chosen:
+        # Split as the publisher will: with the organisation's Mastodon server's limits.
+        from postdesk.publishing.adapter import Platform
+        from postdesk.publishing.publisher import list_accounts
+
+        for stored in list_accounts(workflow.engine):
+            if stored.account.platform is Platform.MASTODON and stored.max_characters:
+                server = MastodonServer(
+                    stored.max_characters, stored.characters_reserved_per_url or 23
+                )
+                break
+    counts = count_all(revision.body, chosen, mastodon=server)
+    lengths = thread_lengths(revision.body, counts.values(), mastodon=server)
+    return {channel.label: posts for channel, posts in lengths.items()}
+
+
+class _QueueTable(QTableView):
+    """The queue, one line a row: the post's words take the width the date, the author
+    and the count leave. Long text is cut short with "…", whole in the tooltip, so the
+    window never grows for a long post or name."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(False)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+
+    def setModel(self, model: QAbstractItemModel | None) -> None:
+        """Size the columns: the date and the count to their contents, the author up to
+        a limit (and by hand), the post to the rest."""
+        super().setModel(model)
+        header = self.horizontalHeader()
+        header.setStretchLastSection(False)
+        for column in range(header.count()):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(AUTHOR_COLUMN, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(POST_COLUMN, QHeaderView.ResizeMode.Stretch)
+        self.fit_author_column()
+
+    def fit_author_column(self) -> None:
+        """The Author column as wide as its names, up to its limit."""
+        if self.model() is None:
+            return
+        header = self.horizontalHeader()
+        limit = min(
+            self.fontMetrics().averageCharWidth() * _AUTHOR_CHARS,
+            int(self.viewport().width() * _AUTHOR_SHARE),
+        )
+        wanted = max(self.sizeHintForColumn(AUTHOR_COLUMN), header.sectionSizeHint(AUTHOR_COLUMN))
+        header.resizeSection(AUTHOR_COLUMN, max(min(wanted, limit), header.minimumSectionSize()))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """A new width: a new limit for the author."""
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.fit_author_column()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """A new text size: names measure differently."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self.fit_author_column()
+
+
+class _Column(QWidget):
+    """A column whose height at a width is the least its contents need there: in a
+    scroll area it fills the view, and scrolls only when that least is taller."""
+
+    def heightForWidth(self, width: int) -> int:
+        """The contents' minimum height at `width` (wrapped labels take more lines)."""
+        layout = self.layout()
+        if layout is None or not layout.hasHeightForWidth():
+            return super().heightForWidth(width)
+        return layout.totalMinimumHeightForWidth(width)
+
+
+class _VerticalScrollArea(QScrollArea):
+    """Scrolls its widget up and down, never sideways: as wide as the widget needs, as
+    tall as its content when there is room, and a few lines when there is not."""
+
+    def __init__(self, widget: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidget(widget)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Not a stop of its own: Tab goes to the controls in it, which it scrolls into view.
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        widget.setAutoFillBackground(False)
+        self.viewport().setAutoFillBackground(False)
+
+    def _content_height(self, width: int) -> int:
+        inner = self.widget()
+        if inner is None:
+            return 0
+        if inner.hasHeightForWidth():
+            return max(inner.heightForWidth(width), inner.minimumSizeHint().height())
+        return inner.sizeHint().height()
+
+    def sizeHint(self) -> QSize:
+        """The content's width, and its height at the width it has now."""
+        inner = self.widget()
+        bar = self.verticalScrollBar().sizeHint().width()
+        width = inner.sizeHint().width() + bar if inner is not None else bar
+        return QSize(width, self._content_height(self.width()))
+
+    def minimumSizeHint(self) -> QSize:
+        """As narrow as the content can be (it never scrolls sideways), a few lines high."""
+        inner = self.widget()
+        bar = self.verticalScrollBar().sizeHint().width()
+        width = (inner.minimumSizeHint().width() if inner is not None else 0) + bar
+        lines = self.fontMetrics().lineSpacing() * 4
+        return QSize(width, min(lines, self._content_height(self.width())))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """A new width wraps the content to a new height: ask the layout for it."""
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """New content (a longer name, a new checklist) changes what this area needs:
+        tell the layout it sits in, which does not see inside a scroll area by itself."""
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()
+        return super().eventFilter(watched, event)
