@@ -15,6 +15,7 @@ from postdesk.storage.database import open_database, resolve_location
 from postdesk.workflow.people import People
 from postdesk.workflow.service import Workflow
 from postdesk.workflow.states import Role
+from tests.helpers import no_sign_offs
 from tests.publishing.mastodon_peer import MastodonPeer, MastodonUser
 
 POST = "Recycling centres close at 4pm on Christmas Eve."
@@ -43,11 +44,10 @@ def approved_draft(user_folders: Path) -> int:
         people.add(me, [Role.ADMIN, Role.PUBLISHER])
         people.add("alice", [Role.AUTHOR])
         people.add("bob", [Role.REVIEWER])
-        none = {"sign_off_items": lambda _role, _text: ()}
-        alice = Workflow(database.engine, "alice", **none)
+        alice = Workflow(database.engine, "alice", sign_off_items=no_sign_offs)
         draft = alice.create_draft(POST, ["mastodon"])
         revision = alice.submit(draft.id)
-        Workflow(database.engine, "bob", **none).approve(draft.id, revision.id)
+        Workflow(database.engine, "bob", sign_off_items=no_sign_offs).approve(draft.id, revision.id)
         return draft.id
     finally:
         database.dispose()

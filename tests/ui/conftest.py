@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol
 
 import pytest
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -64,3 +65,14 @@ from tests.publishing.mastodon_peer import (  # noqa: E402
 )
 
 __all__ = ["StartApp", "mastodon_peer", "mastodon_peer_process", "mastodon_user", "open_for_check"]
+
+
+@pytest.fixture
+def text_at_200_percent(qapp: QApplication) -> Iterator[QFont]:
+    """The application's text at twice its size, as a person who needs it would set it."""
+    original = QFont(qapp.font())
+    doubled = QFont(original)
+    doubled.setPointSizeF(original.pointSizeF() * 2)
+    qapp.setFont(doubled)
+    yield doubled
+    qapp.setFont(original)

@@ -422,7 +422,7 @@ def test_the_window_puts_the_preview_and_comments_beside_the_findings(
     assert [tabs.tabText(i) for i in range(tabs.count())] == [
         "Findings",
         "Pre&view",
-        "Co&mments",
+        "C&omments",
     ]
 
 

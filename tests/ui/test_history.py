@@ -14,9 +14,8 @@ from postdesk.ui.history import HistoryDialog
 from postdesk.workflow.people import People
 from postdesk.workflow.service import Workflow
 from postdesk.workflow.states import Role
+from tests.helpers import no_sign_offs
 from tests.ui.conftest import StartApp, open_for_check
-
-NONE = {"sign_off_items": lambda _role, _text: ()}
 
 
 def test_ctrl_h_shows_revisions_changes_comments_and_the_audit_trail(
@@ -27,10 +26,12 @@ def test_ctrl_h_shows_revisions_changes_comments_and_the_audit_trail(
     assert draft_id is not None
     database = open_for_check(sqlite_location)
     People(database.engine, database.current_user).add("bob", [Role.REVIEWER])
-    me = Workflow(database.engine, database.current_user, **NONE)
+    me = Workflow(database.engine, database.current_user, sign_off_items=no_sign_offs)
     me.save_text(draft_id, "Bins go out on Tuesday.")
     first = me.submit(draft_id)
-    Workflow(database.engine, "bob", **NONE).request_changes(draft_id, first.id, "Say which week.")
+    Workflow(database.engine, "bob", sign_off_items=no_sign_offs).request_changes(
+        draft_id, first.id, "Say which week."
+    )
     me.save_text(draft_id, "Bins go out on Tuesday next week.")
     me.submit(draft_id)
     database.dispose()
@@ -58,10 +59,10 @@ def test_the_published_screen_lists_posts_with_links(
     me = database.current_user
     People(database.engine, me).set_roles(me, [Role.ADMIN, Role.AUTHOR, Role.PUBLISHER])
     People(database.engine, me).add("bob", [Role.REVIEWER])
-    author = Workflow(database.engine, me, **NONE)
+    author = Workflow(database.engine, me, sign_off_items=no_sign_offs)
     author.save_text(draft_id, "Polling stations open at 7am.")
     revision = author.submit(draft_id)
-    Workflow(database.engine, "bob", **NONE).approve(draft_id, revision.id)
+    Workflow(database.engine, "bob", sign_off_items=no_sign_offs).approve(draft_id, revision.id)
     now = datetime.now(UTC)
     with database.engine.begin() as connection:  # as the publisher records a success
         account_id = connection.execute(

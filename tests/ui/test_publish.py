@@ -25,6 +25,7 @@ from postdesk.workflow import audit
 from postdesk.workflow.people import People
 from postdesk.workflow.service import Workflow
 from postdesk.workflow.states import Role, State
+from tests.helpers import no_sign_offs
 from tests.publishing.mastodon_peer import MastodonPeer, MastodonUser
 from tests.publishing.test_secrets import secret_service
 from tests.ui.conftest import StartApp, open_for_check
@@ -32,7 +33,6 @@ from tests.ui.conftest import StartApp, open_for_check
 __all__ = ["secret_service"]  # the fixture
 
 POST = "Bin collections move to Saturday this week because of the bank holiday. 🚮"
-NO_SIGN_OFFS = {"sign_off_items": lambda _role, _text: ()}
 
 
 def _approved(database: Database, *, roles: tuple[Role, ...], channels: list[str]) -> int:
@@ -41,9 +41,11 @@ def _approved(database: Database, *, roles: tuple[Role, ...], channels: list[str
     people.add(me, [Role.ADMIN, *roles])
     people.add("alice", [Role.AUTHOR])
     people.add("bob", [Role.REVIEWER])
-    alice = Workflow(database.engine, "alice", **NO_SIGN_OFFS)
+    alice = Workflow(database.engine, "alice", sign_off_items=no_sign_offs)
     draft = alice.create_draft(POST, channels)
-    Workflow(database.engine, "bob", **NO_SIGN_OFFS).approve(draft.id, alice.submit(draft.id).id)
+    Workflow(database.engine, "bob", sign_off_items=no_sign_offs).approve(
+        draft.id, alice.submit(draft.id).id
+    )
     return draft.id
 
 

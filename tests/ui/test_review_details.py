@@ -140,17 +140,6 @@ def test_the_post_column_takes_the_spare_width_and_long_text_is_elided_whole_in_
 # -- text at 200% ----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def text_at_200_percent(qapp: QApplication) -> Iterator[QFont]:
-    """The application's text at twice its size (as in test_accessibility.py)."""
-    original = QFont(qapp.font())
-    doubled = QFont(original)
-    doubled.setPointSizeF(original.pointSizeF() * 2)
-    qapp.setFont(doubled)
-    yield doubled
-    qapp.setFont(original)
-
-
 def _inside(widget: QWidget, ancestor: QWidget) -> bool:
     parent = widget.parentWidget()
     while parent is not None:

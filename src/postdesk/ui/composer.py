@@ -9,46 +9,61 @@ as it is now; the editor then moves them with edits or drops them (`DraftEditor`
 from __future__ import annotations
 
 import logging
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QGroupBox,
-    QHBoxLayout,
     QLabel,
+    QLineEdit,
     QSplitter,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from postdesk.ui.counters import ChannelCounters
+from postdesk.ui.checklist import SignOffChecklist
+from postdesk.ui.counters import ChannelCounters, FlowLayout
 from postdesk.ui.draft_editor import GRAMMAR, READABILITY, DraftEditor
 from postdesk.ui.findings_panel import FindingsPanel, next_finding
 from postdesk.ui.live import LiveAnalysis
 from postdesk.ui.readability_panel import ReadabilityPanel
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QTabWidget
+    from PySide6.QtWidgets import QCheckBox, QTabWidget
 
     from postdesk.analysis.channels import Channel
     from postdesk.analysis.counting import ChannelCount
     from postdesk.analysis.findings import Finding
     from postdesk.analysis.report import AnalysisReport
     from postdesk.ui.editor_marks import Mark
+    from postdesk.workflow.checklist import ChecklistItem
 
 logger = logging.getLogger(__name__)
 
 CHANNEL_IDS = ("x", "bluesky", "mastodon", "threads", "linkedin", "facebook", "instagram")
 CHANNEL_LABELS = ("X", "Bluesky", "Mastodon", "Threads", "LinkedIn", "Facebook", "Instagram")
 _GRAMMAR_RULES = frozenset({"spelling", "grammar"})
+# After this pause in typing the reason, options_changed announces it (to be saved), as
+# leaving the field does; the analysis follows it on every keystroke.
+REASON_DELAY_MS = 800
 
 
 def qt_position(text: str, index: int) -> int:
     """Qt counts UTF-16 units; Python counts code points."""
     return len(text[:index].encode("utf-16-le", "surrogatepass")) // 2
+
+
+def reason_given(reason: str) -> bool:
+    """Whether a reason says anything: a letter, digit, punctuation mark or symbol.
+
+    Spaces, zero-width characters, direction marks and lone combining marks are not a
+    reason, however many there are.
+    """
+    import unicodedata
+
+    return any(unicodedata.category(character)[0] in "LNPS" for character in reason)
 
 
 # NOTE: shortcuts are set with setShortcuts([...]): setShortcut(QKeySequence) resolves an
@@ -61,11 +76,15 @@ class ComposeWidget(QWidget):
     Signals:
         channels_changed: the author toggled a channel (tuple of channel ids).
         report_shown: a new report is on screen (for tests and the status bar).
+        sign_off_ticked: the author ticked a sign-off item (its id).
+        options_changed: the author changed the post options: (as a thread, essential,
+            why it is essential). Not emitted by `set_options`, nor when nothing changed.
     """
 
     channels_changed = Signal(tuple)
     report_shown = Signal(object)
     sign_off_ticked = Signal(str)
+    options_changed = Signal(bool, bool, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -81,9 +100,14 @@ class ComposeWidget(QWidget):
         editor_font.setPointSizeF(editor_font.pointSizeF() * 1.25)
         self.editor.setFont(editor_font)
 
+        # Rows of short controls flow onto more lines when narrow, as words do: with text
+        # at 200% one row of channels would need more than a screen's width (WCAG 1.4.4).
         self.channel_actions: list[QAction] = []
-        toggles = QHBoxLayout()
-        toggles.addWidget(QLabel("Channels:"))
+        self.channel_buttons: list[QToolButton] = []
+        toggles = QWidget()
+        toggles_flow = FlowLayout(toggles)
+        toggles_flow.setContentsMargins(0, 0, 0, 0)
+        toggles_flow.addWidget(QLabel("Channels:"))
         for number, (channel_id, label) in enumerate(zip(CHANNEL_IDS, CHANNEL_LABELS, strict=True)):
             action = QAction(label, self)
             action.setCheckable(True)
@@ -95,14 +119,66 @@ class ComposeWidget(QWidget):
             button = QToolButton()
             button.setDefaultAction(action)
             button.setAccessibleName(f"{label} channel")
-            toggles.addWidget(button)
+            toggles_flow.addWidget(button)
             self.channel_actions.append(action)
-        toggles.addStretch(1)
+            self.channel_buttons.append(button)
 
-        self.sign_offs = QGroupBox("Before you submit, confirm:")
-        self.sign_offs.setAccessibleName("Your sign-off checklist")
-        self._sign_off_layout = QVBoxLayout(self.sign_offs)
-        self._sign_off_boxes: dict[str, QCheckBox] = {}
+        self.thread_action = self._option(
+            "Post as a thread",
+            "draft.thread",
+            "Ctrl+Shift+T",
+            "Post a long text as a numbered thread on X, Bluesky, Mastodon and Threads",
+        )
+        self.thread_action.toggled.connect(self._on_thread_toggled)
+        self.essential_action = self._option(
+            "Essential (election period)",
+            "draft.essential",
+            "Ctrl+Shift+E",
+            "Mark the post essential, so it may go out in an election period; say why",
+        )
+        self.essential_action.toggled.connect(self._on_essential_toggled)
+        self.thread_button = QToolButton()
+        self.thread_button.setDefaultAction(self.thread_action)
+        self.thread_button.setAccessibleName("Post as a thread")
+        self.essential_button = QToolButton()
+        self.essential_button.setDefaultAction(self.essential_action)
+        self.essential_button.setAccessibleName("Essential in an election period")
+        options = QWidget()
+        options_flow = FlowLayout(options)
+        options_flow.setContentsMargins(0, 0, 0, 0)
+        options_flow.addWidget(QLabel("Options:"))
+        options_flow.addWidget(self.thread_button)
+        options_flow.addWidget(self.essential_button)
+        self.reason = QLineEdit()
+        self.reason.setAccessibleName("Why it is essential")
+        self.reason.setAccessibleDescription(
+            "Needed: until you say why, the post is not treated as essential."
+        )
+        self.reason.setPlaceholderText("Needed before it counts as essential")
+        self.reason.textEdited.connect(self._on_reason_edited)
+        self.reason.editingFinished.connect(self._emit_options)
+        # One timer for the pause in typing the reason; restarting it is the debounce.
+        self._reason_timer = QTimer(self)
+        self._reason_timer.setSingleShot(True)
+        self._reason_timer.setInterval(REASON_DELAY_MS)
+        self._reason_timer.timeout.connect(self._emit_options)
+        self._reason_row = QWidget()
+        reason_column = QVBoxLayout(self._reason_row)
+        reason_column.setContentsMargins(0, 0, 0, 0)
+        reason_label = QLabel("Why it is essential:")
+        reason_label.setWordWrap(True)
+        reason_label.setBuddy(self.reason)
+        reason_column.addWidget(reason_label)
+        reason_column.addWidget(self.reason)
+        self._reason_row.setVisible(False)
+        self._emitted: tuple[bool, bool, str] = (False, False, "")
+        # Per channel, from the latest report: posts in its thread, and the channels the
+        # text is over on that cannot be split (there the over-limit block stands).
+        self._thread_posts: dict[Channel, int] = {}
+        self._unsplittable: set[Channel] = set()
+
+        self.sign_offs = SignOffChecklist("Before you submit, confirm:", "Your sign-off checklist")
+        self.sign_offs.ticked.connect(self.sign_off_ticked.emit)
         self.counters = ChannelCounters()
         self.readability = ReadabilityPanel()
         self.grammar_note = QLabel("Grammar and spelling: checking after you pause")
@@ -131,6 +207,7 @@ class ComposeWidget(QWidget):
         self.apply_suggestion_action.triggered.connect(self.apply_current_suggestion)
         for action in (
             *self.channel_actions,
+            *self.option_actions,
             self.next_finding_action,
             self.previous_finding_action,
             self.apply_suggestion_action,
@@ -140,8 +217,10 @@ class ComposeWidget(QWidget):
         writing = QWidget()
         column = QVBoxLayout(writing)
         column.setContentsMargins(0, 0, 0, 0)
-        column.addLayout(toggles)
-        post_label = QLabel("&Post")
+        column.addWidget(toggles)
+        column.addWidget(options)
+        column.addWidget(self._reason_row)
+        post_label = QLabel("Pos&t")
         post_label.setBuddy(self.editor)
         column.addWidget(post_label)
         column.addWidget(self.editor, 1)
@@ -151,7 +230,7 @@ class ComposeWidget(QWidget):
         findings_page = QWidget()
         findings_column = QVBoxLayout(findings_page)
         findings_column.setContentsMargins(0, 0, 0, 0)
-        findings_label = QLabel("&Findings")
+        findings_label = QLabel("Fi&ndings")
         findings_label.setBuddy(self.findings)
         findings_column.addWidget(findings_label)
         findings_column.addWidget(self.findings, 1)
@@ -174,6 +253,22 @@ class ComposeWidget(QWidget):
         self._report_text: str | None = None
         self._report: AnalysisReport | None = None
         self._current: Finding | None = None
+        self._apply_tab_order()
+
+    def _option(self, text: str, name: str, keys: str, tip: str) -> QAction:
+        """A checkable post option with its id and default keys."""
+        action = QAction(text, self)
+        action.setCheckable(True)
+        action.setObjectName(name)
+        action.setShortcuts([QKeySequence(keys)])
+        action.setToolTip(f"{tip} ({keys})")
+        return action
+
+    @property
+    def option_actions(self) -> list[QAction]:
+        """The two post options' actions ("draft.thread", "draft.essential"), for menus
+        and for the Write screen's widget, so their keys work anywhere on that screen."""
+        return [self.thread_action, self.essential_action]
 
     def add_side_panel(self, widget: QWidget, title: str) -> QTabWidget:
         """Add a panel (such as a preview of the post) as a tab beside "Findings".
@@ -196,7 +291,48 @@ class ComposeWidget(QWidget):
             self._side_column.setStretchFactor(tabs, 1)
             self.side_tabs = tabs
         self.side_tabs.addTab(widget, title)
+        self._apply_tab_order()
         return self.side_tabs
+
+    # -- keyboard order --------------------------------------------------------------------
+
+    def focus_chain(self) -> list[QWidget]:
+        """The composer's controls in Tab order, as on screen.
+
+        Channel toggles, the post options (and the reason, while shown), the editor, the
+        side panels (their tab widget, once there are tabs, stands for the tabs and what
+        is on them), then the sign-off boxes.
+        """
+        chain: list[QWidget] = [
+            *self.channel_buttons,
+            self.thread_button,
+            self.essential_button,
+            self.reason,
+            self.editor,
+        ]
+        # The tab widget stands for its bar and pages: it hands focus to the bar (its
+        # focus proxy), and Qt keeps the controls inside it together, in their order.
+        chain.append(self.findings if self.side_tabs is None else self.side_tabs)
+        chain.extend(self.sign_offs.boxes())
+        return chain
+
+    def _apply_tab_order(self) -> None:
+        # Explicit, not creation order: panels and tick boxes arrive after start-up, and
+        # Qt puts a new widget at the end of the window's chain.
+        tabs = self.side_tabs
+        if tabs is not None:
+            # Inside the side panels first: the bar, then each page's controls. (Never
+            # setTabOrder(tabs, a control inside it): Qt's compound-widget logic then
+            # splits the chain in two.) Then the tab widget carries them all as one.
+            inside: list[QWidget] = [tabs.tabBar(), *_tab_stops_in(tabs.tabBar())]
+            for index in range(tabs.count()):
+                page = tabs.widget(index)
+                if page is not None:
+                    inside.extend(_tab_stops_in(page))
+            for first, second in pairwise(inside):
+                QWidget.setTabOrder(first, second)
+        for first, second in pairwise(self.focus_chain()):
+            QWidget.setTabOrder(first, second)
 
     # -- channels --------------------------------------------------------------------------
 
@@ -222,6 +358,85 @@ class ComposeWidget(QWidget):
 
         self.live.set_channels(tuple(Channel(c) for c in self.channels()))
 
+    # -- post options ----------------------------------------------------------------------
+
+    def options(self) -> tuple[bool, bool, str]:
+        """(post as a thread, essential, why it is essential) as the author has set them."""
+        return (
+            self.thread_action.isChecked(),
+            self.essential_action.isChecked(),
+            self.reason.text().strip(),
+        )
+
+    def set_options(self, as_thread: bool, essential: bool, reason: str) -> None:
+        """Show a draft's options (when loading it), without announcing a change."""
+        self._reason_timer.stop()
+        for action, checked in (
+            (self.thread_action, as_thread),
+            (self.essential_action, essential),
+        ):
+            action.blockSignals(True)
+            action.setChecked(checked)
+            action.blockSignals(False)
+        self.reason.setText(reason)
+        self._reason_row.setVisible(essential)
+        self._emitted = self.options()
+        self._thread_posts, self._unsplittable = {}, set()
+        self._use_options()
+
+    @Slot(bool)
+    def _on_thread_toggled(self, _checked: bool) -> None:
+        self._thread_posts, self._unsplittable = {}, set()
+        self._use_options()
+        self._emit_options()
+
+    @Slot(bool)
+    def _on_essential_toggled(self, checked: bool) -> None:
+        self._reason_row.setVisible(checked)
+        if checked:
+            self.reason.setFocus()  # the reason is needed: the author types it next
+        self._use_options()
+        self._emit_options()
+
+    @Slot(str)
+    def _on_reason_edited(self, _text: str) -> None:
+        self._use_options()
+        self._reason_timer.start()
+
+    @Slot()
+    def _emit_options(self) -> None:
+        """Announce the options if they differ from the last announced (or loaded)."""
+        self._reason_timer.stop()
+        options = self.options()
+        if options != self._emitted:
+            self._emitted = options
+            self.options_changed.emit(*options)
+
+    def _use_options(self) -> None:
+        """Analyse with the options: essential counts only once there is a reason."""
+        as_thread, essential, reason = self.options()
+        wanted = (as_thread, essential and reason_given(reason))
+        if wanted != self.live.options:
+            self.live.set_options(*wanted)
+
+    def _threads(self, counts: dict[Channel, ChannelCount]) -> dict[Channel, int | None]:
+        """The channels the post goes to as a thread, each with its posts (None: not yet).
+
+        Per keystroke, before a report says: a channel with threads that the text is over
+        goes as a thread, unless the latest report found it could not be split.
+        """
+        if not self.thread_action.isChecked():
+            return {}
+        from postdesk.analysis.threads import THREADING_CHANNELS
+
+        return {
+            channel: self._thread_posts.get(channel)
+            for channel, count in counts.items()
+            if not count.fits
+            and channel in THREADING_CHANNELS
+            and channel not in self._unsplittable
+        }
+
     # -- live analysis ---------------------------------------------------------------------
 
     @Slot()
@@ -230,8 +445,12 @@ class ComposeWidget(QWidget):
 
     @Slot(object)
     def _on_counts(self, counts: dict[Channel, ChannelCount]) -> None:
-        self.counters.show_counts(counts)
-        over = [c for c in counts.values() if c.overflow_at is not None]
+        threads = self._threads(counts)
+        self.counters.show_counts(counts, threads)
+        # A channel that takes the text as a thread has nothing that "does not fit".
+        over = [
+            c for c in counts.values() if c.overflow_at is not None and c.channel not in threads
+        ]
         if not over:
             self.editor.set_overflow(None)
             return
@@ -256,6 +475,14 @@ class ComposeWidget(QWidget):
             return
         self._report_text = text
         self._report = report
+        if self.thread_action.isChecked():
+            self._thread_posts = dict(report.threads)
+            self._unsplittable = {
+                channel
+                for channel, count in report.counts.items()
+                if not count.fits and channel not in report.threads
+            }
+            self._on_counts(report.counts)  # "thread of N" now that the report says N
         self.findings.show_findings(self._shown_findings(report, text))
         self.readability.show_readability(report.readability)
         self._mark_text(text, report)
@@ -314,31 +541,14 @@ class ComposeWidget(QWidget):
 
     # -- sign-offs --------------------------------------------------------------------------
 
-    def show_sign_offs(self, items: list[tuple[str, str, bool]]) -> None:
-        """The author's checklist: (item id, label, already ticked for this exact text)."""
-        for box in self._sign_off_boxes.values():
-            box.deleteLater()
-        self._sign_off_boxes = {}
-        for item_id, label, ticked in items:
-            box = QCheckBox(label)
-            box.setAccessibleName(label)
-            box.setChecked(ticked)
-            # A tick is a signed statement about this exact text: it cannot be taken
-            # back, only voided by editing the text.
-            box.setEnabled(not ticked)
-            box.toggled.connect(lambda checked, item=item_id: self._on_sign_off(item, checked))
-            self._sign_off_layout.addWidget(box)
-            self._sign_off_boxes[item_id] = box
-        self.sign_offs.setVisible(bool(items))
+    def show_sign_offs(self, items: list[ChecklistItem]) -> None:
+        """The author's checklist for the saved text, ticked as the database says."""
+        self.sign_offs.show_items(items)
+        self._apply_tab_order()
 
     def sign_off_box(self, item_id: str) -> QCheckBox | None:
         """The tick box for an item (for tests and keyboard focus)."""
-        return self._sign_off_boxes.get(item_id)
-
-    def _on_sign_off(self, item_id: str, checked: bool) -> None:
-        if checked:
-            self._sign_off_boxes[item_id].setEnabled(False)
-            self.sign_off_ticked.emit(item_id)
+        return self.sign_offs.box(item_id)
 
     # -- findings --------------------------------------------------------------------------
 
@@ -384,3 +594,16 @@ class ComposeWidget(QWidget):
         cursor.setPosition(qt_position(text, finding.end), QTextCursor.MoveMode.KeepAnchor)
         cursor.insertText(finding.suggestion)  # one undo step: Ctrl+Z brings it back
         self._current = None
+
+
+def _tab_stops_in(parent: QWidget) -> list[QWidget]:
+    """The controls Tab can stop at inside `parent`, in the order they were made."""
+    # Imported here: side panels arrive after the first frame (start-up time).
+    from PySide6.QtCore import Qt
+
+    tab = Qt.FocusPolicy.TabFocus
+    return [
+        widget
+        for widget in parent.findChildren(QWidget)
+        if widget.focusPolicy() & tab == tab and widget.focusProxy() is None
+    ]

@@ -8,6 +8,8 @@ from PySide6.QtCore import QPoint, QRect, QSize
 from PySide6.QtWidgets import QLabel, QLayout, QLayoutItem, QWidget
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from PySide6.QtCore import QEvent
 
     from postdesk.analysis.channels import Channel
@@ -15,24 +17,47 @@ if TYPE_CHECKING:
 
 # Near the limit from this share of it.
 NEAR = 0.9
+# The state of a counter over its limit when the post goes out as a thread there.
+THREAD = "thread"
 # QEvent.Type.PaletteChange, as a number: the enum costs start-up time (as in draft_list.py).
 _PALETTE_CHANGE = 39
 
 
-def counter_state(count: ChannelCount) -> str:
-    """'over', 'near' or 'fits'."""
+def counter_state(count: ChannelCount, *, thread: bool = False) -> str:
+    """'over', 'near', 'fits', or 'thread': over the limit, but it goes out as a thread.
+
+    Args:
+        count: the text's length on one channel.
+        thread: the author chose to post it as a thread and this channel takes threads.
+    """
     if not count.fits:
-        return "over"
+        return THREAD if thread else "over"
     if count.limit and count.length >= NEAR * count.limit:
         return "near"
     return "fits"
 
 
-def counter_words(count: ChannelCount) -> tuple[str, str]:
-    """The label's text and its spoken description."""
+def counter_words(
+    count: ChannelCount, *, thread: bool = False, posts: int | None = None
+) -> tuple[str, str]:
+    """The label's text and its spoken description.
+
+    Args:
+        count: the text's length on one channel.
+        thread: as for `counter_state`.
+        posts: how many posts the thread will be, once a report has said (None: not yet).
+    """
     label = count.channel.label
-    state = counter_state(count)
+    state = counter_state(count, thread=thread)
     shown = f"{label} {count.length}/{count.limit}"
+    if state == THREAD:
+        # Not an error: no "over", no cross. Words say what will happen instead.
+        if posts:
+            return (
+                f"{shown}, thread of {posts}",
+                f"{label}: {count.length} characters, will post as a thread of {posts}",
+            )
+        return f"{shown}, as a thread", f"{label}: {count.length} characters, will post as a thread"
     if state == "over":
         over = count.length - count.limit
         if count.length <= count.limit:  # Bluesky over its byte limit, not its grapheme one
@@ -87,17 +112,22 @@ class FlowLayout(QLayout):
     def sizeHint(self) -> QSize:
         """Everything on one line."""
         gap = self._gap()
-        width = sum(item.sizeHint().width() for item in self._items)
-        width += gap * max(0, len(self._items) - 1)
-        height = max((item.sizeHint().height() for item in self._items), default=0)
+        shown = self._shown()
+        width = sum(item.sizeHint().width() for item in shown)
+        width += gap * max(0, len(shown) - 1)
+        height = max((item.sizeHint().height() for item in shown), default=0)
         return QSize(width, height) + self._margins()
 
     def minimumSize(self) -> QSize:
         """The widest item: no narrower, or it would be cut."""
         size = QSize(0, 0)
-        for item in self._items:
+        for item in self._shown():
             size = size.expandedTo(item.minimumSize())
         return size + self._margins()
+
+    def _shown(self) -> list[QLayoutItem]:
+        # A hidden widget's item is empty: it takes no place on a line.
+        return [item for item in self._items if not item.isEmpty()]
 
     def _margins(self) -> QSize:
         margins = self.contentsMargins()
@@ -113,16 +143,29 @@ class FlowLayout(QLayout):
         left, top = rect.x() + margins.left(), rect.y() + margins.top()
         right = rect.x() + rect.width() - margins.right()
         gap = self._gap()
-        x, y, line_height = left, top, 0
-        for item in self._items:
+        lines: list[list[tuple[QLayoutItem, QSize]]] = [[]]
+        x = left
+        for item in self._shown():
             hint = item.sizeHint()
             if x > left and x + hint.width() > right:
-                x, y, line_height = left, y + line_height + gap // 2, 0
-            if place:
-                item.setGeometry(QRect(QPoint(x, y), hint))
+                lines.append([])
+                x = left
+            lines[-1].append((item, hint))
             x += hint.width() + gap
-            line_height = max(line_height, hint.height())
-        return y + line_height - rect.y() + margins.bottom()
+        y = top
+        for line in lines:
+            line_height = max((hint.height() for _item, hint in line), default=0)
+            if place:
+                x = left
+                for item, hint in line:
+                    # Centred on the line, so a label sits level with the buttons beside it.
+                    offset = (line_height - hint.height()) // 2
+                    item.setGeometry(QRect(QPoint(x, y + offset), hint))
+                    x += hint.width() + gap
+            y += line_height + gap // 2
+        if not lines[0]:
+            return margins.top() + margins.bottom()
+        return y - gap // 2 - rect.y() + margins.bottom()
 
 
 class ChannelCounters(QWidget):
@@ -142,8 +185,19 @@ class ChannelCounters(QWidget):
         """The label showing `channel` (for tests and focus)."""
         return self._labels.get(channel)
 
-    def show_counts(self, counts: dict[Channel, ChannelCount]) -> None:
-        """Show these counts, adding or removing labels as channels change."""
+    def show_counts(
+        self,
+        counts: dict[Channel, ChannelCount],
+        threads: Mapping[Channel, int | None] | None = None,
+    ) -> None:
+        """Show these counts, adding or removing labels as channels change.
+
+        Args:
+            counts: the length on each selected channel.
+            threads: the channels the post goes to as a thread, each with how many posts
+                (None until a report has said); over the limit there is not an error.
+        """
+        threads = threads or {}
         for channel in [c for c in self._labels if c not in counts]:
             self._labels.pop(channel).deleteLater()
         for channel, count in counts.items():
@@ -152,8 +206,9 @@ class ChannelCounters(QWidget):
                 label = self._labels[channel] = QLabel()
                 label.setAccessibleName(f"{channel.label} length")
                 self._layout.addWidget(label)
-            text, spoken = counter_words(count)
-            state = counter_state(count)
+            thread = channel in threads
+            text, spoken = counter_words(count, thread=thread, posts=threads.get(channel))
+            state = counter_state(count, thread=thread)
             label.setText(text)
             label.setAccessibleDescription(spoken)
             label.setToolTip(spoken)
@@ -169,7 +224,7 @@ class ChannelCounters(QWidget):
 
     def _colour(self, label: QLabel, state: str) -> None:
         # The theme's colour for this state, readable on this widget's background (4.5:1);
-        # bold as well when it is not "fits", so the state is not in the colour alone.
+        # bold as well when near or over, so the state is not in the colour alone.
         # The label's own palette, not a style sheet: a style sheet would hide later
         # theme changes from it.
         # Imported here: the theme loads after the first frame (start-up time).
@@ -177,12 +232,14 @@ class ChannelCounters(QWidget):
 
         from postdesk.ui import theme
 
-        colour = QColor(theme.colours(self).counter(state))
+        # A thread is how the post goes out, not a problem: the colour of text that fits.
+        colour = QColor(theme.colours(self).counter("fits" if state == THREAD else state))
         palette = label.palette()
         if palette.color(QPalette.ColorRole.WindowText) != colour:
             palette.setColor(QPalette.ColorRole.WindowText, colour)
             label.setPalette(palette)
+        bold = state in ("near", "over")
         font = label.font()
-        if font.bold() != (state != "fits"):
-            font.setBold(state != "fits")
+        if font.bold() != bold:
+            font.setBold(bold)
             label.setFont(font)

@@ -52,11 +52,15 @@ class LiveAnalysis(QObject):
     ) -> None:
         super().__init__(parent)
         self._analyse = analyse or _default_analyse
-        # With a Mastodon server's own limits or grammar findings (`analyse` is for tests).
+        # With a Mastodon server's own limits, grammar findings or post options (`analyse`,
+        # for tests, gets only the text and the channels).
         self._analyse_for = _analyse_for_server
         self._text = ""
         self._channels: tuple[Channel, ...] = ()
         self._mastodon: MastodonServer | None = None
+        # The draft's post options: as a thread, essential in an election period.
+        self._as_thread = False
+        self._essential = False
         self._generation = 0
         self._closed = False
         self._lock = threading.Lock()
@@ -79,6 +83,23 @@ class LiveAnalysis(QObject):
         """Analyse for these channels from now on."""
         self._channels = channels
         self.set_text(self._text)
+
+    def set_options(self, as_thread: bool, essential: bool) -> None:
+        """The draft's post options changed: report again with them.
+
+        Args:
+            as_thread: post a long text as a thread where the channel has threads (being
+                over the limit there is then information, not a block).
+            essential: the author marked the post essential, with a reason (it may go
+                out in an election period).
+        """
+        self._as_thread, self._essential = as_thread, essential
+        self.set_text(self._text)
+
+    @property
+    def options(self) -> tuple[bool, bool]:
+        """(as a thread, essential), as the reports are made now."""
+        return self._as_thread, self._essential
 
     def start_grammar(self, config: Any) -> None:
         """Check grammar and spelling with this GrammarConfig, in the background."""
@@ -143,6 +164,7 @@ class LiveAnalysis(QObject):
             self._generation += 1
             generation = self._generation
         text, channels, server = self._text, self._channels, self._mastodon
+        options = (self._as_thread, self._essential)
         grammar = (
             self._grammar_result[1]
             if self._grammar_result and self._grammar_result[0] == text
@@ -152,10 +174,10 @@ class LiveAnalysis(QObject):
             from concurrent.futures import ThreadPoolExecutor
 
             self._pool = ThreadPoolExecutor(1, thread_name_prefix="postdesk-analysis")
-        if server is None and grammar is None:
+        if server is None and grammar is None and not any(options):
             future = self._pool.submit(self._analyse, text, channels)
         else:
-            future = self._pool.submit(self._analyse_for, text, channels, server, grammar)
+            future = self._pool.submit(self._analyse_for, text, channels, server, grammar, *options)
         future.add_done_callback(lambda done: self._delivered.emit((generation, text, done)))
 
     @Slot()
@@ -192,12 +214,24 @@ class LiveAnalysis(QObject):
 
 
 def _analyse_for_server(
-    text: str, channels: tuple[Channel, ...], server: MastodonServer | None, grammar: Any
+    text: str,
+    channels: tuple[Channel, ...],
+    server: MastodonServer | None,
+    grammar: Any,
+    as_thread: bool = False,
+    essential: bool = False,
 ) -> Any:
     from postdesk.analysis.channels import DEFAULT_MASTODON
     from postdesk.analysis.report import analyse
 
-    return analyse(text, channels, mastodon=server or DEFAULT_MASTODON, grammar=grammar)
+    return analyse(
+        text,
+        channels,
+        mastodon=server or DEFAULT_MASTODON,
+        grammar=grammar,
+        as_thread=as_thread,
+        essential=essential,
+    )
 
 
 def _default_analyse(text: str, channels: tuple[Channel, ...]) -> AnalysisReport:

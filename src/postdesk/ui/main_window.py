@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from postdesk.ui.publish_screen import PublishScreen
     from postdesk.ui.review_queue import ReviewScreen
     from postdesk.ui.settings_dialog import SecretWriter
+    from postdesk.workflow.checklist import ChecklistItem
     from postdesk.workflow.drafts import DraftRecord, DraftStore, DraftSummary
     from postdesk.workflow.service import Comment, Revision, Workflow
 
@@ -72,6 +73,7 @@ class MainWindow(QMainWindow):
         self.compose = ComposeWidget()
         self.compose.channels_changed.connect(self._on_channels_changed)
         self.compose.sign_off_ticked.connect(self._on_sign_off_ticked)
+        self.compose.options_changed.connect(self._on_options_changed)
         self.editor = self.compose.editor
         self.editor.setPlaceholderText("Opening your drafts…")
         self.editor.setReadOnly(True)
@@ -103,7 +105,9 @@ class MainWindow(QMainWindow):
         self.publish: PublishScreen | None = None
         self.refusal: QMessageBox | None = None
         self.setCentralWidget(self.tabs)
-        self.setTabOrder(self.editor, self.drafts_view)
+        # Tab: the screens' tab bar, My drafts, then the composer in its own order.
+        QWidget.setTabOrder(self.tabs, self.drafts_view)
+        QWidget.setTabOrder(self.drafts_view, self.compose.focus_chain()[0])
         self._comment_bodies: dict[int, str] = {}
         self._build_menus()
         # Write-screen keys work wherever focus is on that screen (the list too).
@@ -111,6 +115,7 @@ class MainWindow(QMainWindow):
             [
                 self.submit_action,
                 *self.compose.channel_actions,
+                *self.compose.option_actions,
                 self.compose.next_finding_action,
                 self.compose.previous_finding_action,
                 self.compose.apply_suggestion_action,
@@ -163,6 +168,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(quit_action)
         channels_menu = self.menuBar().addMenu("&Channels")
         for action in self.compose.channel_actions:
+            channels_menu.addAction(action)
+        channels_menu.addSeparator()
+        for action in self.compose.option_actions:
             channels_menu.addAction(action)
         findings_menu = self.menuBar().addMenu("F&indings")
         for action in (
@@ -243,7 +251,7 @@ class MainWindow(QMainWindow):
         self.compose.add_side_panel(self.preview, "Pre&view")
         self.compose.live.report_ready.connect(self._on_report_for_preview)
         self.comments = CommentsPanel()
-        self.compose.add_side_panel(self.comments, "Co&mments")
+        self.compose.add_side_panel(self.comments, "C&omments")
         self.comments.anchor_activated.connect(self._show_commented_words)
 
     @Slot(object)
@@ -252,7 +260,10 @@ class MainWindow(QMainWindow):
 
         if self.preview is not None:
             channels = tuple(Channel(c) for c in self.compose.channels())
-            self.preview.show_preview(payload[0], channels, self.compose.live.mastodon)
+            as_thread = self.compose.options()[0]
+            self.preview.show_preview(
+                payload[0], channels, self.compose.live.mastodon, as_thread=as_thread
+            )
 
     def _refresh_comments(self) -> None:
         """The reviewers' comments on this draft, for its author."""
@@ -319,6 +330,7 @@ class MainWindow(QMainWindow):
         # Track first, so loading the text is not mistaken for an edit.
         self.autosave.track(self._store, draft.id, draft.body, draft.cursor_position)
         self.compose.set_channels(draft.channels)
+        self.compose.set_options(draft.as_thread, draft.essential, draft.essential_reason)
         self.editor.setPlainText(draft.body)
         cursor = self.editor.textCursor()
         # Qt positions count UTF-16 units; the last valid one is characterCount() - 1.
@@ -565,14 +577,11 @@ class MainWindow(QMainWindow):
             return
         workflow = self.workflow
 
-        def load() -> list[tuple[str, str, bool]]:
-            from postdesk.analysis.report import default_policy
+        def load() -> list[ChecklistItem]:
+            from postdesk.workflow.checklist import checklist
             from postdesk.workflow.states import Role
 
-            text = workflow.get(draft_id).body
-            items = default_policy().required_sign_offs("author", text)
-            outstanding = set(workflow.outstanding_sign_offs(draft_id, Role.AUTHOR))
-            return [(item.id, item.label, item.id not in outstanding) for item in items]
+            return checklist(workflow, draft_id, Role.AUTHOR)
 
         self._worker.call(load, self.compose.show_sign_offs, self._on_load_failed)
 
@@ -586,6 +595,19 @@ class MainWindow(QMainWindow):
             lambda: workflow.sign_off(draft_id, item_id),
             lambda _none: self._set_status("Signed off"),
             lambda error: self._set_status(f"Not signed off: {error}"),
+        )
+
+    @Slot(bool, bool, str)
+    def _on_options_changed(self, as_thread: bool, essential: bool, reason: str) -> None:
+        store, draft_id = self._store, self.autosave.draft_id
+        if store is None or draft_id is None:
+            return
+        self._worker.call(
+            lambda: store.set_options(
+                draft_id, as_thread=as_thread, essential=essential, essential_reason=reason
+            ),
+            lambda _none: self._set_status("Post options saved"),
+            lambda error: self._set_status(f"Post options not saved: {error}"),
         )
 
     @Slot(tuple)

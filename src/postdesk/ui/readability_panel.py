@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from postdesk.ui.counters import FlowLayout
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QEvent
@@ -50,15 +52,19 @@ class ReadabilityPanel(QWidget):
         self.very_hard = self._label("Very hard sentences")
         self.note = self._label("How far to trust these figures")
         self.note.setWordWrap(True)
-        grid = QGridLayout(self)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.addWidget(self.ease, 0, 0)
-        grid.addWidget(self.grade, 0, 1)
-        grid.addWidget(self.reading_age, 0, 2)
-        grid.addWidget(self.hard, 1, 0)
-        grid.addWidget(self.very_hard, 1, 1)
-        grid.addWidget(self.note, 1, 2)
-        grid.setColumnStretch(2, 1)
+        # The figures flow onto as many lines as the width needs (three a row would need
+        # ~1,000 px with text at 200%); the note, a sentence, wraps below them.
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        figures = FlowLayout()
+        figures.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(figures)
+        for label in (self.ease, self.grade, self.reading_age, self.hard, self.very_hard):
+            figures.addWidget(label)
+        column.addWidget(self.note)
+        policy = self.sizePolicy()
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
         self._report: ReadabilityReport | None = None
         self._show_nothing()
 
@@ -74,6 +80,7 @@ class ReadabilityPanel(QWidget):
         self.hard.setText("Hard sentences: not yet")
         self.very_hard.setText("Very hard sentences: not yet")
         self.note.setText("")
+        self.note.hide()  # an empty line otherwise
         waiting = "Shown after you pause typing."
         for label in (self.ease, self.grade, self.reading_age, self.hard, self.very_hard):
             label.setAccessibleDescription(waiting)
@@ -126,6 +133,7 @@ class ReadabilityPanel(QWidget):
             self.note.setText(f"Approximate: under {APPROXIMATE_BELOW_WORDS} words")
         else:
             self.note.setText("")
+        self.note.setVisible(bool(self.note.text()))
         self.note.setAccessibleDescription(report.note or "")
         self._colour_legend()
 

@@ -531,8 +531,8 @@ class ReviewScreen(QWidget):
     def _lay_out(self) -> None:
         filters = QFormLayout()
         filters.addRow("&Search:", self.search)
-        filters.addRow("C&hannel:", self.channel)
-        filters.addRow("A&uthor:", self.author)
+        filters.addRow("Chann&el:", self.channel)
+        filters.addRow("Au&thor:", self.author)
         filters.addRow("A&ge:", self.age)
         filters.addRow("", self.with_findings)
         left = QWidget()
@@ -541,7 +541,7 @@ class ReviewScreen(QWidget):
         left_column.addWidget(self.table, 1)
 
         text_label = QLabel(
-            f"Revision &text (select words, then {_keys(self.comment_action)} to comment):"
+            f"Re&vision text (select words, then {_keys(self.comment_action)} to comment):"
         )
         text_label.setWordWrap(True)
         text_label.setBuddy(self.revision_view)

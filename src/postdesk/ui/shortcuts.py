@@ -66,7 +66,7 @@ class Scope(StrEnum):
 
 
 _WRITE_PREFIXES = ("channel.", "findings.", "editor.")
-_WRITE_IDS = frozenset({"draft.submit"})
+_WRITE_IDS = frozenset({"draft.submit", "draft.thread", "draft.essential"})
 
 
 def scope_of(identity: str) -> Scope:
