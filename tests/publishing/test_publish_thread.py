@@ -94,3 +94,23 @@ def test_a_revision_approved_as_one_post_is_never_split(
 
     assert outcome.published, outcome.error
     assert mastodon_peer.posted_texts(mastodon_user) == [text.strip()]
+
+
+def test_a_channel_without_an_account_shows_the_thread_at_the_platforms_limits(
+    team: Team,
+) -> None:
+    team.add("alice", "author")
+    team.add("bob", "reviewer", "publisher")
+    alice = team.workflow("alice")
+    draft = alice.create_draft(LONG, ["x", "linkedin"])
+    alice.set_options(draft.id, as_thread=True, essential=False)
+    team.workflow("bob").approve(draft.id, alice.submit(draft.id).id)
+    (ready,) = ready_to_publish(team.engine("bob"))
+
+    plans = {p.channel: p for p in publish_plan(team.engine("bob"), ready, lambda _key: False)}
+    x, linkedin = plans["x"], plans["linkedin"]
+
+    assert list(x.parts) == [part.text for part in split_thread(LONG, Channel.X)]
+    assert x.blocker == "No X account is set up: add one in Preferences, Accounts"
+    assert linkedin.parts == (LONG.strip(),)  # LinkedIn has no threads
+    assert linkedin.label == "LinkedIn"

@@ -141,7 +141,7 @@ def test_screenshots_of_the_composer_queue_and_review_under_xvfb(
         check=False,
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    for name in ("composer.png", "queue.png", "review.png"):
+    for name in ("composer.png", "queue.png", "review.png", "publish.png"):
         image = QImage(str(shots / name))
         assert image.width() >= 1000, name
         assert _distinct_colours(image) >= 16, f"{name} looks blank"

@@ -71,12 +71,17 @@ class ChannelPlan:
     last_error: str = ""
 
     @property
+    def label(self) -> str:
+        """The channel's name as people write it ("X", "Mastodon")."""
+        return channel_label(self.channel)
+
+    @property
     def blocker(self) -> str | None:
         """Why this channel cannot be published from here, in words, or None."""
         if self.status == "not supported":
-            return f"PostDesk cannot publish to {self.channel} yet"
+            return f"PostDesk cannot publish to {self.label} yet"
         if self.account is None:
-            return f"No {self.channel} account is set up: add one in Preferences, Accounts"
+            return f"No {self.label} account is set up: add one in Preferences, Accounts"
         if not self.has_token and self.status != "published":
             return (
                 f"This computer has no token for {self.account.account.handle}: add it in "
@@ -139,11 +144,15 @@ def publish_plan(
         try:
             platform = Platform(channel)
         except ValueError:
-            plans.append(ChannelPlan(channel, None, False, (draft.body,), "not supported"))
+            plans.append(
+                ChannelPlan(channel, None, False, _standard_parts(draft, channel), "not supported")
+            )
             continue
         account = next((a for a in accounts if a.account.platform is platform), None)
         if account is None:
-            plans.append(ChannelPlan(channel, None, False, (draft.body,), "no account"))
+            plans.append(
+                ChannelPlan(channel, None, False, _standard_parts(draft, channel), "no account")
+            )
             continue
         token = has_token(account.account.secret_key)
         row = stored.get(account.id)
@@ -163,6 +172,32 @@ def publish_plan(
         parts = tuple(split_for(draft.body, account.account, account, draft.as_thread))
         plans.append(ChannelPlan(channel, account, token, parts, "ready" if token else "no token"))
     return plans
+
+
+def channel_label(channel: str) -> str:
+    """A channel id's name as people write it ("x" is "X"); an unknown id as it is."""
+    from postdesk.analysis.channels import Channel
+
+    known = Channel._value2member_map_.get(channel)
+    return known.label if isinstance(known, Channel) else channel
+
+
+def _standard_parts(draft: ReadyDraft, channel: str) -> tuple[str, ...]:
+    """What would go to a channel with no account yet: split with the platform's standard
+    limits (an account's own server may allow more, and then the split is redone)."""
+    from postdesk.analysis.channels import Channel
+    from postdesk.analysis.splitter import SplitError, split_thread
+    from postdesk.analysis.threads import THREADING_CHANNELS
+
+    one_post = (draft.body.strip() or draft.body,)
+    known = Channel._value2member_map_.get(channel)
+    if not draft.as_thread or known not in THREADING_CHANNELS:
+        return one_post
+    try:
+        parts = split_thread(draft.body, Channel(channel))
+    except SplitError:
+        return one_post
+    return tuple(part.text for part in parts) or one_post
 
 
 def _utc(value: datetime) -> datetime:

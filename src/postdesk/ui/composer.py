@@ -246,6 +246,9 @@ class ComposeWidget(QWidget):
         split.addWidget(side)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        # Start at 3:2 whatever the size hints say: the findings, preview and comments
+        # need room to be read, and the channel rows wrap rather than need the width.
+        split.setSizes([600, 400])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(split)

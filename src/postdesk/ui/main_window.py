@@ -91,7 +91,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.compose)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([280, 820])
+        splitter.setSizes([240, 1040])
         # Screens: writing now; the review queue arrives with the database (attach).
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Screens")

@@ -239,6 +239,8 @@ class PublishScreen(QWidget):
         self._worker.call(lambda: ready_to_publish(engine), self._on_loaded, self._on_error)
 
     def _on_loaded(self, drafts: list[ReadyDraft]) -> None:
+        from postdesk.publishing.ready import channel_label
+
         selected = self._current.draft_id if self._current else None
         self._drafts = drafts
         table = self.drafts_table
@@ -250,7 +252,7 @@ class PublishScreen(QWidget):
                 f"#{draft.draft_id} {head}",
                 draft.author,
                 draft.state_words,
-                ", ".join(draft.channels),
+                ", ".join(channel_label(c) for c in draft.channels),
             )
             for column, value in enumerate(cells):
                 table.setItem(row, column, QTableWidgetItem(value))
@@ -319,7 +321,9 @@ class PublishScreen(QWidget):
                 else "none"
             )
             posts = "1 post" if len(plan.parts) == 1 else f"a thread of {len(plan.parts)}"
-            table.setItem(row, 0, QTableWidgetItem(plan.channel))
+            name = QTableWidgetItem(plan.label)
+            name.setData(Qt.ItemDataRole.UserRole, plan.channel)
+            table.setItem(row, 0, name)
             table.setItem(row, 1, QTableWidgetItem(account))
             table.setItem(row, 2, QTableWidgetItem(posts))
             self._set_status(row, plan.status, plan.blocker or plan.last_error)
@@ -345,7 +349,11 @@ class PublishScreen(QWidget):
         for row in range(self.channels_table.rowCount()):
             name = self.channels_table.item(row, 0)
             status = self.channels_table.item(row, 3)
-            if name is not None and status is not None and name.text() == channel:
+            if (
+                name is not None
+                and status is not None
+                and name.data(Qt.ItemDataRole.UserRole) == channel
+            ):
                 return str(status.data(Qt.ItemDataRole.UserRole))
         return ""
 
