@@ -21,7 +21,8 @@ from postdesk.storage.errors import DatabaseWriteError
 from postdesk.workflow import audit
 from postdesk.workflow.drafts import DraftStore
 from postdesk.workflow.errors import NotAllowed, NotReady, StaleRevision
-from postdesk.workflow.service import MAX_REASON_CHARS, PostOptions
+from postdesk.workflow.options import PostOptions
+from postdesk.workflow.service import MAX_REASON_CHARS
 from postdesk.workflow.states import State
 from tests.conftest import Team
 
@@ -132,8 +133,8 @@ def test_in_an_election_period_only_an_essential_post_with_a_reason_goes(people:
         alice.submit(draft.id)
     assert any("(election-period)" in problem for problem in refused.value.problems)
 
-    # Ticked without a reason: the claim is not made, so the block stays.
-    alice.set_options(draft.id, as_thread=False, essential=True, essential_reason="   ")
+    # Ticked without a reason (blank or invisible): the claim is not made; the block stays.
+    alice.set_options(draft.id, as_thread=False, essential=True, essential_reason=" \u200b\u200e ")
     assert alice.get(draft.id).options.counts_as_essential is False
     with pytest.raises(NotReady):
         alice.submit(draft.id)

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from postdesk.analysis.findings import Finding, Level
+from postdesk.workflow.options import PostOptions
 from postdesk.workflow.queue import QueueFilter, review_queue
-from postdesk.workflow.service import PostOptions
 from tests.conftest import Team
 
 

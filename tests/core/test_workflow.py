@@ -9,7 +9,7 @@ import pytest
 from postdesk.analysis.findings import Finding, Level
 from postdesk.workflow import audit
 from postdesk.workflow.errors import NotAllowed, NotReady, StaleRevision, WrongState
-from postdesk.workflow.service import PostOptions
+from postdesk.workflow.options import PostOptions
 from postdesk.workflow.states import Action, Role, State
 from tests.conftest import Team
 

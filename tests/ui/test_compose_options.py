@@ -24,9 +24,10 @@ from postdesk.analysis.report import AnalysisReport, default_policy
 from postdesk.site_settings import SITE_SETTINGS_ENV
 from postdesk.storage.database import DatabaseLocation
 from postdesk.ui import theme
-from postdesk.ui.composer import ComposeWidget, reason_given
+from postdesk.ui.composer import ComposeWidget
 from postdesk.ui.counters import counter_state, counter_words
 from postdesk.workflow.checklist import ChecklistItem
+from postdesk.workflow.options import reason_given
 from tests.ui.conftest import StartApp
 from tests.ui.keyboard import type_text
 

@@ -29,6 +29,7 @@ from postdesk.ui.draft_editor import GRAMMAR, READABILITY, DraftEditor
 from postdesk.ui.findings_panel import FindingsPanel, next_finding
 from postdesk.ui.live import LiveAnalysis
 from postdesk.ui.readability_panel import ReadabilityPanel
+from postdesk.workflow.options import reason_given
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QCheckBox, QTabWidget
@@ -53,17 +54,6 @@ REASON_DELAY_MS = 800
 def qt_position(text: str, index: int) -> int:
     """Qt counts UTF-16 units; Python counts code points."""
     return len(text[:index].encode("utf-16-le", "surrogatepass")) // 2
-
-
-def reason_given(reason: str) -> bool:
-    """Whether a reason says anything: a letter, digit, punctuation mark or symbol.
-
-    Spaces, zero-width characters, direction marks and lone combining marks are not a
-    reason, however many there are.
-    """
-    import unicodedata
-
-    return any(unicodedata.category(character)[0] in "LNPS" for character in reason)
 
 
 # NOTE: shortcuts are set with setShortcuts([...]): setShortcut(QKeySequence) resolves an

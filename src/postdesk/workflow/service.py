@@ -37,30 +37,8 @@ from postdesk.storage.schema import (
 from postdesk.storage.text import storable
 from postdesk.workflow import audit, people
 from postdesk.workflow.errors import NotAllowed, NotFound, NotReady, StaleRevision, WrongState
+from postdesk.workflow.options import PostOptions
 from postdesk.workflow.states import Action, Role, State, move_for
-
-
-@dataclass(frozen=True)
-class PostOptions:
-    """How a draft goes out, beyond its text and channels; frozen into each revision.
-
-    Attributes:
-        as_thread: post a text too long for one post as a numbered thread, on the
-            channels that have threads.
-        essential: the author marked it essential, so it may go out during an election
-            period.
-        essential_reason: why, in the author's words (required for it to count).
-    """
-
-    as_thread: bool = False
-    essential: bool = False
-    essential_reason: str = ""
-
-    @property
-    def counts_as_essential(self) -> bool:
-        """Marked essential with a reason: a tick without one does not lift the block."""
-        return self.essential and bool(self.essential_reason.strip())
-
 
 # What the workflow asks of the analysis engine: the findings for a text on channels,
 # posted with these options.
@@ -76,7 +54,7 @@ def text_hash(text: str) -> str:
 
 
 def analysis_findings(
-    text: str, channels: tuple[str, ...], options: PostOptions = PostOptions()
+    text: str, channels: tuple[str, ...], options: PostOptions
 ) -> Sequence[Finding]:
     """The analysis engine's findings for a text on its channels (all seven if none)."""
     from postdesk.analysis.channels import Channel
