@@ -87,3 +87,23 @@ def test_the_published_screen_lists_posts_with_links(
     window.tabs.setCurrentWidget(published)
     qtbot.waitUntil(lambda: "Polling stations" in published.toPlainText(), timeout=5000)
     assert "https://social.example/@council/9" in published.toHtml()
+
+
+def test_each_revision_says_how_it_goes_out_in_plain_words() -> None:
+    from postdesk.ui.history import DraftHistory, history_html
+    from postdesk.workflow.service import Revision
+
+    now = datetime.now(UTC)
+    plain = Revision(1, 7, 1, "Bins on Tuesday.", ("x",), "alice", now)
+    options = Revision(
+        2, 7, 2, "Bins on Tuesday.", ("x", "mastodon"), "alice", now,
+        as_thread=True, essential=True, essential_reason="<b>Flooding</b> \u202eclosures",
+    )  # fmt: skip
+    unexplained = Revision(3, 7, 3, "Bins.", (), "alice", now, essential=True)
+    shown = history_html(DraftHistory([plain, options, unexplained], [], []))
+    assert "For no channels; marked essential for the election period: no reason given." in (shown)
+    assert "<p>For X.</p>" in shown
+    assert (
+        "For X, Mastodon; as a thread where it is too long for one post; marked essential "
+        "for the election period: \u2068&lt;b&gt;Flooding&lt;/b&gt; \u202eclosures\u2069."
+    ) in shown

@@ -27,6 +27,7 @@ __all__ = [
     "ChannelLimits",
     "MastodonServer",
     "Unit",
+    "channel_label",
     "limits_for",
 ]
 
@@ -89,6 +90,12 @@ class MastodonServer:
 
 
 DEFAULT_MASTODON = MastodonServer()
+
+
+def channel_label(channel: str) -> str:
+    """A channel id's name as people write it ("x" is "X"); an unknown id as it is."""
+    known = Channel._value2member_map_.get(channel)
+    return known.label if isinstance(known, Channel) else channel
 
 
 @dataclass(frozen=True, slots=True)

@@ -73,6 +73,8 @@ class ChannelPlan:
     @property
     def label(self) -> str:
         """The channel's name as people write it ("X", "Mastodon")."""
+        from postdesk.analysis.channels import channel_label
+
         return channel_label(self.channel)
 
     @property
@@ -172,14 +174,6 @@ def publish_plan(
         parts = tuple(split_for(draft.body, account.account, account, draft.as_thread))
         plans.append(ChannelPlan(channel, account, token, parts, "ready" if token else "no token"))
     return plans
-
-
-def channel_label(channel: str) -> str:
-    """A channel id's name as people write it ("x" is "X"); an unknown id as it is."""
-    from postdesk.analysis.channels import Channel
-
-    known = Channel._value2member_map_.get(channel)
-    return known.label if isinstance(known, Channel) else channel
 
 
 def _standard_parts(draft: ReadyDraft, channel: str) -> tuple[str, ...]:

@@ -52,6 +52,7 @@ def history_html(history: DraftHistory) -> str:
             f"{revision.created_at.astimezone():%d %b %Y %H:%M}</h3>"
         )
         parts.append(f"<p>{_marked_changes(previous, revision.body)}</p>")
+        parts.append(f"<p>{html.escape(_how_it_goes_out(revision))}</p>")
         previous = revision.body
     if not history.revisions:
         parts.append("<p>Not submitted yet.</p>")
@@ -70,6 +71,22 @@ def history_html(history: DraftHistory) -> str:
     )
     parts.append("</ul>")
     return "".join(parts)
+
+
+def _how_it_goes_out(revision: Revision) -> str:
+    """ "For X, Mastodon; as a thread; marked essential: <reason>." in plain words."""
+    from postdesk.analysis.channels import channel_label
+
+    channels = ", ".join(channel_label(c) for c in revision.channels) or "no channels"
+    words = [f"For {channels}"]
+    if revision.as_thread:
+        words.append("as a thread where it is too long for one post")
+    if revision.essential:
+        # Isolated (FSI ... PDI), so a right-to-left reason cannot reorder the sentence.
+        reason = revision.essential_reason
+        reason = f"\u2068{reason}\u2069" if reason else "no reason given"
+        words.append(f"marked essential for the election period: {reason}")
+    return "; ".join(words) + "."
 
 
 def _marked_changes(before: str, after: str) -> str:

@@ -239,7 +239,7 @@ class PublishScreen(QWidget):
         self._worker.call(lambda: ready_to_publish(engine), self._on_loaded, self._on_error)
 
     def _on_loaded(self, drafts: list[ReadyDraft]) -> None:
-        from postdesk.publishing.ready import channel_label
+        from postdesk.analysis.channels import channel_label
 
         selected = self._current.draft_id if self._current else None
         self._drafts = drafts
