@@ -43,6 +43,21 @@ def user_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
+def fresh_policy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No site settings from this machine; the rule pack in force built afresh for the test.
+
+    For tests whose settings (election periods, a department pack) change the findings.
+    """
+    from postdesk.analysis.report import default_policy
+    from postdesk.site_settings import SITE_SETTINGS_ENV
+
+    monkeypatch.setenv(SITE_SETTINGS_ENV, str(tmp_path / "site" / "settings.json"))
+    default_policy.cache_clear()
+    yield
+    default_policy.cache_clear()
+
+
+@pytest.fixture
 def sqlite_location(tmp_path: Path) -> DatabaseLocation:
     """A SQLite file that does not exist yet."""
     return DatabaseLocation(sqlite_url(tmp_path / "db" / "postdesk.sqlite3"), "test")

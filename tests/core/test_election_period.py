@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -12,20 +11,13 @@ from postdesk import settings
 from postdesk.analysis.channels import Channel
 from postdesk.analysis.report import add_election_periods, analyse, default_policy
 from postdesk.policy import PolicyEngine, RuleKind, load_default_pack
-from postdesk.site_settings import SITE_SETTINGS_ENV
 
 PACKS = Path(__file__).resolve().parents[1] / "data" / "policy_packs"
 SPRING = (date(2026, 4, 1), date(2026, 5, 7))
 POST = "Bins are collected on Tuesday this week."
 
 
-@pytest.fixture(autouse=True)
-def fresh_policy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """No site file from this machine; the cached engine forgotten before and after."""
-    monkeypatch.setenv(SITE_SETTINGS_ENV, str(tmp_path / "site" / "settings.json"))
-    default_policy.cache_clear()
-    yield
-    default_policy.cache_clear()
+pytestmark = pytest.mark.usefixtures("fresh_policy")
 
 
 def election_findings(text: str, day: date, *, essential: bool = False) -> list[str]:

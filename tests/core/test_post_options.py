@@ -8,15 +8,11 @@ only when marked essential with a reason.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 
 from postdesk import settings
-from postdesk.analysis.report import default_policy
-from postdesk.site_settings import SITE_SETTINGS_ENV
 from postdesk.storage.errors import DatabaseWriteError
 from postdesk.workflow import audit
 from postdesk.workflow.drafts import DraftStore
@@ -31,12 +27,7 @@ LONG = SENTENCE * 6  # about 480 characters: over X, Bluesky, Mastodon and Threa
 SHORT = "Bins are collected on Tuesday this week."
 
 
-@pytest.fixture(autouse=True)
-def fresh_policy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv(SITE_SETTINGS_ENV, str(tmp_path / "site" / "settings.json"))
-    default_policy.cache_clear()
-    yield
-    default_policy.cache_clear()
+pytestmark = pytest.mark.usefixtures("fresh_policy")
 
 
 @pytest.fixture

@@ -16,20 +16,10 @@ from postdesk.publishing.ready import publish_plan, ready_to_publish
 from postdesk.workflow.states import State
 from tests.conftest import Team
 from tests.publishing.mastodon_peer import MastodonPeer, MastodonUser
+from tests.publishing.test_publisher import Keyring
 
 SENTENCE = "The council will close the town hall car park on Monday for resurfacing works. "
 LONG = SENTENCE * 8  # about 640 characters: three posts on Mastodon's 500
-
-
-class Secrets:
-    def __init__(self) -> None:
-        self.values: dict[str, str] = {}
-
-    def get(self, account_key: str) -> str | None:
-        return self.values.get(account_key)
-
-    def set(self, account_key: str, secret: str) -> None:
-        self.values[account_key] = secret
 
 
 def _approved(team: Team, body: str, *, as_thread: bool) -> int:
@@ -41,10 +31,10 @@ def _approved(team: Team, body: str, *, as_thread: bool) -> int:
     return draft.id
 
 
-def _publisher(team: Team, peer: MastodonPeer, user: MastodonUser) -> tuple[Publisher, Secrets]:
+def _publisher(team: Team, peer: MastodonPeer, user: MastodonUser) -> tuple[Publisher, Keyring]:
     team.add("alice", "author")
     team.add("bob", "reviewer", "publisher")
-    secrets = Secrets()
+    secrets = Keyring()
     account = Account(Platform.MASTODON, user.handle, peer.base_url)
     adapter = MastodonAdapter()
     add_account(team.engine("bob"), team.login("bob"), account, user.token, adapter, secrets.set)

@@ -20,8 +20,7 @@ from pytestqt.qtbot import QtBot
 from postdesk import settings
 from postdesk.analysis.channels import Channel
 from postdesk.analysis.counting import count_all
-from postdesk.analysis.report import AnalysisReport, default_policy
-from postdesk.site_settings import SITE_SETTINGS_ENV
+from postdesk.analysis.report import AnalysisReport
 from postdesk.storage.database import DatabaseLocation
 from postdesk.ui import theme
 from postdesk.ui.composer import ComposeWidget
@@ -36,13 +35,7 @@ LONG = "Gritters are out tonight. " * 120  # 3,120 characters: over X and Linked
 ELECTION_POST = "Bins are collected on Tuesday this week."
 
 
-@pytest.fixture(autouse=True)
-def own_policy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """No site settings from this machine; the policy built afresh for each test."""
-    monkeypatch.setenv(SITE_SETTINGS_ENV, str(tmp_path / "site" / "settings.json"))
-    default_policy.cache_clear()
-    yield
-    default_policy.cache_clear()
+pytestmark = pytest.mark.usefixtures("fresh_policy")
 
 
 @pytest.fixture
