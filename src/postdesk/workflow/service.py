@@ -78,9 +78,22 @@ def pack_sign_off_items(role: Role, text: str) -> Sequence[str]:
     return [item.id for item in default_policy().required_sign_offs(role.value, text)]
 
 
+class _WithOptions:
+    """The post options of a draft (as being written) or a revision (as approved)."""
+
+    as_thread: bool
+    essential: bool
+    essential_reason: str
+
+    @property
+    def options(self) -> PostOptions:
+        """These options as one value, to compare or to hand to the analysis."""
+        return PostOptions(self.as_thread, self.essential, self.essential_reason)
+
+
 @dataclass(frozen=True)
-class DraftView:
-    """A draft as the workflow sees it."""
+class DraftView(_WithOptions):
+    """A draft as the workflow sees it; its options are the working ones."""
 
     id: int
     author: str
@@ -96,15 +109,10 @@ class DraftView:
     essential: bool = False
     essential_reason: str = ""
 
-    @property
-    def options(self) -> PostOptions:
-        """The working post options (a revision freezes its own)."""
-        return PostOptions(self.as_thread, self.essential, self.essential_reason)
-
 
 @dataclass(frozen=True)
-class Revision:
-    """An immutable snapshot of a draft's text, made when it was submitted."""
+class Revision(_WithOptions):
+    """An immutable snapshot of a draft's text and options, made when it was submitted."""
 
     id: int
     draft_id: int
@@ -116,11 +124,6 @@ class Revision:
     as_thread: bool = False
     essential: bool = False
     essential_reason: str = ""
-
-    @property
-    def options(self) -> PostOptions:
-        """The post options approved with this text."""
-        return PostOptions(self.as_thread, self.essential, self.essential_reason)
 
 
 @dataclass(frozen=True)
