@@ -14,6 +14,8 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from postdesk.analysis.channels import Channel
+from postdesk.analysis.splitter import split_thread
 from postdesk.publishing.adapter import Account, Platform
 from postdesk.publishing.mastodon import MastodonAdapter
 from postdesk.publishing.publisher import add_account, publications_of
@@ -35,14 +37,22 @@ __all__ = ["secret_service"]  # the fixture
 POST = "Bin collections move to Saturday this week because of the bank holiday. 🚮"
 
 
-def _approved(database: Database, *, roles: tuple[Role, ...], channels: list[str]) -> int:
+def _approved(
+    database: Database,
+    *,
+    roles: tuple[Role, ...],
+    channels: list[str],
+    body: str = POST,
+    as_thread: bool = False,
+) -> int:
     me = database.current_user
     people = People(database.engine, me)
     people.add(me, [Role.ADMIN, *roles])
     people.add("alice", [Role.AUTHOR])
     people.add("bob", [Role.REVIEWER])
     alice = Workflow(database.engine, "alice", sign_off_items=no_sign_offs)
-    draft = alice.create_draft(POST, channels)
+    draft = alice.create_draft(body, channels)
+    alice.set_options(draft.id, as_thread=as_thread, essential=False)
     Workflow(database.engine, "bob", sign_off_items=no_sign_offs).approve(
         draft.id, alice.submit(draft.id).id
     )
@@ -152,6 +162,40 @@ def test_a_publisher_sees_the_exact_text_confirms_and_sees_the_link(
     screen.publish_action.trigger()
     assert _statuses(mastodon_peer, mastodon_user).count(f"<p>{POST}</p>") == 1
     assert mastodon_user.token not in screen.results.toPlainText() + screen.message.text()
+
+
+def test_a_thread_shows_its_posts_and_goes_out_as_that_reply_chain(
+    qtbot: QtBot,
+    start_app: StartApp,
+    sqlite_location: DatabaseLocation,
+    mastodon_peer: MastodonPeer,
+    mastodon_user: MastodonUser,
+    store: SecretStore,
+) -> None:
+    long_post = "Gritters are out tonight on every A road and the main bus routes. " * 10
+    database = open_for_check(sqlite_location)
+    draft_id = _approved(
+        database,
+        roles=(Role.PUBLISHER,),
+        channels=["mastodon"],
+        body=long_post,
+        as_thread=True,
+    )
+    _add_mastodon(database, mastodon_peer, mastodon_user, store)
+    screen = _open(qtbot, start_app, sqlite_location, draft_id)
+    expected = [part.text for part in split_thread(long_post, Channel.MASTODON)]
+    posts_cell = screen.channels_table.item(0, 2)
+    assert posts_cell is not None
+    assert posts_cell.text() == f"a thread of {len(expected)}"
+
+    screen.publish_now()
+
+    qtbot.waitUntil(lambda: screen.channel_status("mastodon") == "published", timeout=30_000)
+    assert mastodon_peer.posted_texts(mastodon_user) == expected
+    posts = json.loads(publications_of(database.engine, draft_id)[0]["posts"])
+    assert [post["url"] for post in posts] == [
+        url for url in screen.results.toPlainText().split() if url.startswith("http")
+    ]
 
 
 def test_a_channel_this_computer_has_no_token_for_is_named_and_not_sent(
