@@ -110,3 +110,14 @@ def test_no_periods_leave_the_engine_alone() -> None:
     add_election_periods(engine, [])
     add_election_periods(engine, [(date(2026, 5, 7), date(2026, 4, 1))])  # end before start
     assert engine.pack is pack
+
+
+def test_the_engine_says_when_an_election_period_is_on() -> None:
+    assert default_policy().election_period_on(date(2026, 4, 20)) is False
+    settings.save(settings.Settings(election_periods=(SPRING,)))
+    engine = default_policy()
+    assert engine.election_period_on(date(2026, 4, 20)) is True
+    assert engine.election_period_on(SPRING[0]) is True
+    assert engine.election_period_on(SPRING[1]) is True
+    assert engine.election_period_on(date(2026, 5, 8)) is False
+    assert engine.election_period_on(date(2026, 3, 31)) is False

@@ -25,6 +25,7 @@ from postdesk.storage.database import DatabaseLocation
 from postdesk.ui import theme
 from postdesk.ui.composer import ComposeWidget
 from postdesk.ui.counters import counter_state, counter_words
+from postdesk.ui.main_window import MainWindow
 from postdesk.workflow.checklist import ChecklistItem
 from postdesk.workflow.options import reason_given
 from tests.ui.conftest import StartApp
@@ -323,3 +324,45 @@ def test_the_composer_shows_the_authors_checklist_and_passes_on_a_tick(
         qtbot.keyClick(box, Qt.Key.Key_Space)
     assert signed.args == ["alt-text"]
     assert compose.sign_offs.outstanding() == []
+
+
+def _start_with_periods(
+    start_app: StartApp, location: DatabaseLocation, periods: tuple[tuple[date, date], ...]
+) -> MainWindow:
+    settings.save(settings.Settings(grammar_mode="off", election_periods=periods))
+    return start_app(location).window
+
+
+def test_essential_is_offered_only_during_an_election_period(
+    qtbot: QtBot, start_app: StartApp, sqlite_location: DatabaseLocation
+) -> None:
+    today = date.today()
+    window = _start_with_periods(start_app, sqlite_location, ((today, today),))
+    compose = window.compose
+    qtbot.waitUntil(compose.essential_button.isVisible, timeout=5000)
+    assert compose.essential_action.isVisible()
+
+
+def test_outside_an_election_period_essential_is_hidden_unless_already_marked(
+    qtbot: QtBot, start_app: StartApp, sqlite_location: DatabaseLocation
+) -> None:
+    today = date.today()
+    window = _start_with_periods(start_app, sqlite_location, ((today, today),))
+    compose = window.compose
+    qtbot.waitUntil(compose.essential_button.isVisible, timeout=5000)
+    # The period is moved to last year in Preferences: the option goes.
+    last_year = today - timedelta(days=365)
+    settings.save(
+        settings.Settings(
+            grammar_mode="off", election_periods=((last_year, today - timedelta(days=364)),)
+        )
+    )
+    window._on_settings_saved(["election_periods"])  # as the Preferences dialog reports it
+    qtbot.waitUntil(lambda: not compose.essential_button.isVisible(), timeout=5000)
+    assert not compose.essential_action.isVisible()
+    assert compose.thread_button.isVisible()
+    # A draft marked essential in the last period keeps the mark in sight, to take it off.
+    compose.set_options(False, True, "Flooding")
+    compose.show_essential_option(False)
+    assert compose.essential_button.isVisible()
+    assert compose.reason.isVisible()

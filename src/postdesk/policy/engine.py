@@ -372,6 +372,17 @@ class PolicyEngine:
 
     # -- what is in force -------------------------------------------------------------
 
+    def election_period_on(self, day: date | None = None) -> bool:
+        """Whether `day` (default: today) is inside an election period this pack enforces:
+        when it is, only posts marked essential may go out."""
+        day = day or date.today()
+        for rule in self._state.pack.rules:
+            if rule.enabled and rule.kind is RuleKind.DATE_WINDOW:
+                window = window_of(rule)
+                if window is not None and window[0] <= day <= window[1]:
+                    return True
+        return False
+
     def rules(self) -> list[RuleInfo]:
         """Every rule and sign-off item, for ``postdesk check --rules``."""
         pack = self._state.pack

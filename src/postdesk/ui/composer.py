@@ -361,6 +361,15 @@ class ComposeWidget(QWidget):
             self.reason.text().strip(),
         )
 
+    def show_essential_option(self, election_period_on: bool) -> None:
+        """Offer "Essential" only while an election period is on (or when the draft is
+        already marked essential, so the mark can be seen and taken off): at any other
+        time it would be a question nobody needs to answer."""
+        shown = election_period_on or self.essential_action.isChecked()
+        self.essential_action.setVisible(shown)
+        self.essential_button.setVisible(shown)
+        self._reason_row.setVisible(shown and self.essential_action.isChecked())
+
     def set_options(self, as_thread: bool, essential: bool, reason: str) -> None:
         """Show a draft's options (when loading it), without announcing a change."""
         self._reason_timer.stop()

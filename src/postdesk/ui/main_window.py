@@ -109,6 +109,9 @@ class MainWindow(QMainWindow):
         QWidget.setTabOrder(self.tabs, self.drafts_view)
         QWidget.setTabOrder(self.drafts_view, self.compose.focus_chain()[0])
         self._comment_bodies: dict[int, str] = {}
+        # Until the rule pack says otherwise, no election period: "Essential" is hidden.
+        self._election_period_on = False
+        self.compose.show_essential_option(False)
         self._build_menus()
         # Write-screen keys work wherever focus is on that screen (the list too).
         self.write_screen.addActions(
@@ -237,6 +240,7 @@ class MainWindow(QMainWindow):
         self._open_review_screen()
         self._use_mastodon_limits()
         self._start_grammar()
+        self._offer_essential()
         self._refresh_sign_offs()
         self._set_status(f"Signed in as {self._store.author if self._store else ''}")
 
@@ -331,6 +335,7 @@ class MainWindow(QMainWindow):
         self.autosave.track(self._store, draft.id, draft.body, draft.cursor_position)
         self.compose.set_channels(draft.channels)
         self.compose.set_options(draft.as_thread, draft.essential, draft.essential_reason)
+        self.compose.show_essential_option(self._election_period_on)
         self.editor.setPlainText(draft.body)
         cursor = self.editor.textCursor()
         # Qt positions count UTF-16 units; the last valid one is characterCount() - 1.
@@ -467,6 +472,20 @@ class MainWindow(QMainWindow):
             self.refusal = box
         self._set_status(f"Not submitted: {error}")
 
+    def _offer_essential(self) -> None:
+        """Show "Essential" while an election period is on (the rule pack in force says)."""
+        from postdesk.analysis.report import default_policy
+
+        self._worker.call(
+            lambda: default_policy().election_period_on(),
+            self._on_election_period,
+            lambda error: logger.error("Could not read the election periods: %s", error),
+        )
+
+    def _on_election_period(self, on: bool) -> None:
+        self._election_period_on = on
+        self.compose.show_essential_option(on)
+
     def _start_grammar(self) -> None:
         """Grammar and spelling as the settings say (LanguageTool, or offline spelling)."""
         from postdesk import site_settings
@@ -540,6 +559,7 @@ class MainWindow(QMainWindow):
 
             default_policy.cache_clear()
             self.compose.live.flush()
+            self._offer_essential()
         note = (
             " The team database applies when PostDesk restarts."
             if "database_url" in changed
