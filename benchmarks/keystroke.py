@@ -5,7 +5,9 @@ Run: .venv/bin/python -m benchmarks.keystroke [--keys 300]
 Each sample sends one key press and release to the editor and processes the events it
 causes (the edit, the counters for all seven channels, the overflow highlight, the repaint
 of the offscreen window); the report runs later, off the GUI thread, and is not counted.
-The baseline, in the same run, is the same keystroke into a bare QPlainTextEdit.
+The baseline, in the same run, is the same keystroke into a bare QPlainTextEdit; the
+ratios are the composer's figure over the baseline's. The "thread" row has "Post as a
+thread" on, so X, Bluesky, Mastodon and Threads count the text as a thread.
 
 Target (issue 7): p99 at most 16 ms (one frame at 60 Hz) at 3,000 characters.
 """
@@ -60,10 +62,14 @@ def main() -> None:
     app = QApplication([])
     warm_counting()
     print(f"{args.keys} keystrokes per size; ms from key press to events processed")
-    print(f"{'size':>6} | {'composer median':>15} {'p99':>6} | {'bare median':>11} {'p99':>6}")
-    for size in (280, 3_000):
+    print(
+        f"{'size':>13} | {'composer median':>15} {'p99':>6} | {'bare median':>11} {'p99':>6}"
+        f" | {'ratio median':>12} {'p99':>6}"
+    )
+    for size, as_thread in ((280, False), (3_000, False), (3_000, True)):
         compose = ComposeWidget()
         compose.set_channels(CHANNEL_IDS)
+        compose.set_options(as_thread, False, "")
         compose.resize(1000, 700)
         compose.show()
         bare = QPlainTextEdit()
@@ -74,9 +80,12 @@ def main() -> None:
         app.processEvents()
         ours = _type(compose.editor, app, args.keys)
         baseline = _type(bare, app, args.keys)
+        label = f"{size} thread" if as_thread else str(size)
+        median, p99 = statistics.median(ours), _p99(ours)
+        base_median, base_p99 = statistics.median(baseline), _p99(baseline)
         print(
-            f"{size:>6} | {statistics.median(ours):>15.2f} {_p99(ours):>6.2f} | "
-            f"{statistics.median(baseline):>11.2f} {_p99(baseline):>6.2f}"
+            f"{label:>13} | {median:>15.2f} {p99:>6.2f} | {base_median:>11.2f} {base_p99:>6.2f}"
+            f" | {median / base_median:>11.1f}x {p99 / base_p99:>5.1f}x"
         )
         compose.live.shutdown()
         compose.close()

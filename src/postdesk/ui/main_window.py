@@ -27,6 +27,7 @@ from postdesk.ui.draft_list import DraftListModel
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QDialog, QMessageBox
 
+    from postdesk.analysis.grammar import GrammarConfig
     from postdesk.storage.database import Database
     from postdesk.ui.comments_panel import CommentsPanel
     from postdesk.ui.history import PublishedScreen
@@ -474,10 +475,16 @@ class MainWindow(QMainWindow):
 
     def _offer_essential(self) -> None:
         """Show "Essential" while an election period is on (the rule pack in force says)."""
-        from postdesk.analysis.report import default_policy
+
+        def election_period_on() -> bool:
+            # Imported here, on the worker: the policy stack is a long import for the
+            # GUI thread to wait on.
+            from postdesk.analysis.report import default_policy
+
+            return default_policy().election_period_on()
 
         self._worker.call(
-            lambda: default_policy().election_period_on(),
+            election_period_on,
             self._on_election_period,
             lambda error: logger.error("Could not read the election periods: %s", error),
         )
@@ -488,15 +495,25 @@ class MainWindow(QMainWindow):
 
     def _start_grammar(self) -> None:
         """Grammar and spelling as the settings say (LanguageTool, or offline spelling)."""
-        from postdesk import site_settings
-        from postdesk.analysis.grammar import GrammarConfig
 
-        chosen = site_settings.load_layered().settings
-        mode = chosen.grammar_mode if chosen.grammar_mode in ("off", "local", "server") else "off"
-        if mode == "server" and not chosen.languagetool_url:
-            mode = "off"
-        self.compose.live.start_grammar(
-            GrammarConfig(mode=mode, server_url=chosen.languagetool_url)  # type: ignore[arg-type]
+        def configure() -> GrammarConfig:
+            # On the worker: the settings files and the grammar module (with its HTTP
+            # client) are disk work the GUI thread should not wait on.
+            from postdesk import site_settings
+            from postdesk.analysis.grammar import GrammarConfig
+
+            chosen = site_settings.load_layered().settings
+            mode = chosen.grammar_mode
+            if mode not in ("off", "local", "server"):
+                mode = "off"
+            if mode == "server" and not chosen.languagetool_url:
+                mode = "off"
+            return GrammarConfig(mode=mode, server_url=chosen.languagetool_url)  # type: ignore[arg-type]
+
+        self._worker.call(
+            configure,
+            self.compose.live.start_grammar,
+            lambda error: logger.error("Could not start the grammar check: %s", error),
         )
 
     def _use_mastodon_limits(self) -> None:
