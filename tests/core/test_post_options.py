@@ -17,8 +17,7 @@ from postdesk.storage.errors import DatabaseWriteError
 from postdesk.workflow import audit
 from postdesk.workflow.drafts import DraftStore
 from postdesk.workflow.errors import NotAllowed, NotReady, StaleRevision
-from postdesk.workflow.options import PostOptions
-from postdesk.workflow.service import MAX_REASON_CHARS
+from postdesk.workflow.options import MAX_REASON_CHARS, PostOptions
 from postdesk.workflow.states import State
 from tests.conftest import Team
 

@@ -108,4 +108,5 @@ def test_the_preview_shows_one_post_until_the_author_chooses_a_thread() -> None:
     assert too_long_words(single) is not None
     assert "post it as a thread" in (too_long_words(single) or "")
     (thread,) = build_previews(text, (Channel.X,), as_thread=True)
-    assert len(thread.posts) == len(split_thread(text, Channel.X))
+    # Exactly the posts the publisher sends (publisher.split_for uses split_thread too).
+    assert [post.text for post in thread.posts] == [p.text for p in split_thread(text, Channel.X)]

@@ -28,7 +28,8 @@ from postdesk.ui.counters import counter_state, counter_words
 from postdesk.ui.main_window import MainWindow
 from postdesk.workflow.checklist import ChecklistItem
 from postdesk.workflow.options import reason_given
-from tests.ui.conftest import StartApp
+from postdesk.workflow.service import Workflow
+from tests.ui.conftest import StartApp, open_for_check
 from tests.ui.keyboard import type_text
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
@@ -366,3 +367,57 @@ def test_outside_an_election_period_essential_is_hidden_unless_already_marked(
     compose.show_essential_option(False)
     assert compose.essential_button.isVisible()
     assert compose.reason.isVisible()
+
+
+def test_a_reason_typed_just_before_submitting_is_the_one_submitted(
+    qtbot: QtBot, start_app: StartApp, sqlite_location: DatabaseLocation
+) -> None:
+    today = date.today()
+    window = _start_with_periods(start_app, sqlite_location, ((today, today),))
+    compose = window.compose
+    qtbot.waitUntil(compose.essential_button.isVisible, timeout=5000)
+    compose.essential_action.trigger()
+    type_text(compose.reason, "Road closed by flooding")
+    # Straight to Submit, within the pause that would otherwise save the reason.
+    window.submit_for_review()
+    qtbot.waitUntil(lambda: window.refusal is not None, timeout=5000)
+    refusal = window.refusal
+    assert refusal is not None
+    # Refused for the sign-offs not yet ticked, but not for the election period.
+    assert "tick the sign-off item" in refusal.informativeText()
+    assert "Election period" not in refusal.informativeText()
+    database = open_for_check(sqlite_location)
+    draft_id = window.autosave.draft_id
+    assert draft_id is not None
+    stored = Workflow(database.engine, database.current_user).get(draft_id)
+    assert (stored.essential, stored.essential_reason) == (True, "Road closed by flooding")
+
+
+def test_an_option_the_database_refuses_is_shown_as_stored(
+    qtbot: QtBot, start_app: StartApp, sqlite_location: DatabaseLocation
+) -> None:
+    window = start_app(sqlite_location).window
+    draft_id = window.autosave.draft_id
+    assert draft_id is not None
+    database = open_for_check(sqlite_location)
+    Workflow(database.engine, database.current_user).withdraw(draft_id)  # from elsewhere
+    compose = window.compose
+
+    compose.thread_action.trigger()
+
+    qtbot.waitUntil(lambda: "Post options not saved" in window.status.text(), timeout=5000)
+    qtbot.waitUntil(lambda: not compose.thread_action.isChecked(), timeout=5000)
+
+
+def test_essential_appears_when_a_period_starts_while_the_window_is_open(
+    qtbot: QtBot, start_app: StartApp, sqlite_location: DatabaseLocation
+) -> None:
+    window = start_app(sqlite_location).window
+    compose = window.compose
+    assert not compose.essential_button.isVisible()
+    today = date.today()
+    # Saved by another window (or at midnight a period begins): this one was not told.
+    settings.save(settings.Settings(grammar_mode="off", election_periods=((today, today),)))
+    type_text(compose.editor, "Bins are collected on Tuesday.")
+    compose.live.flush()
+    qtbot.waitUntil(compose.essential_button.isVisible, timeout=5000)

@@ -29,7 +29,7 @@ from postdesk.ui.draft_editor import GRAMMAR, READABILITY, DraftEditor
 from postdesk.ui.findings_panel import FindingsPanel, next_finding
 from postdesk.ui.live import LiveAnalysis
 from postdesk.ui.readability_panel import ReadabilityPanel
-from postdesk.workflow.options import reason_given
+from postdesk.workflow.options import MAX_REASON_CHARS, reason_given
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QCheckBox, QTabWidget
@@ -46,6 +46,8 @@ logger = logging.getLogger(__name__)
 CHANNEL_IDS = ("x", "bluesky", "mastodon", "threads", "linkedin", "facebook", "instagram")
 CHANNEL_LABELS = ("X", "Bluesky", "Mastodon", "Threads", "LinkedIn", "Facebook", "Instagram")
 _GRAMMAR_RULES = frozenset({"spelling", "grammar"})
+# The rule pack's election-period rule: its findings mean a period is on today.
+ELECTION_RULE = "election-period"
 # After this pause in typing the reason, options_changed announces it (to be saved), as
 # leaving the field does; the analysis follows it on every keystroke.
 REASON_DELAY_MS = 800
@@ -145,6 +147,7 @@ class ComposeWidget(QWidget):
             "Needed: until you say why, the post is not treated as essential."
         )
         self.reason.setPlaceholderText("Needed before it counts as essential")
+        self.reason.setMaxLength(MAX_REASON_CHARS)  # what is stored: nothing cut unseen
         self.reason.textEdited.connect(self._on_reason_edited)
         self.reason.editingFinished.connect(self._emit_options)
         # One timer for the pause in typing the reason; restarting it is the debounce.
@@ -405,6 +408,11 @@ class ComposeWidget(QWidget):
         self._use_options()
         self._reason_timer.start()
 
+    def flush_options(self) -> None:
+        """Announce a change still waiting for the pause in typing the reason, now: before
+        a submit, a switch of draft or closing, so the reason saved is the one on screen."""
+        self._emit_options()
+
     @Slot()
     def _emit_options(self) -> None:
         """Announce the options if they differ from the last announced (or loaded)."""
@@ -477,6 +485,9 @@ class ComposeWidget(QWidget):
             return
         self._report_text = text
         self._report = report
+        if any(f.rule == ELECTION_RULE for f in report.findings):
+            # A period has begun since the window opened: the way out must be on offer.
+            self.show_essential_option(True)
         if self.thread_action.isChecked():
             self._thread_posts = dict(report.threads)
             self._unsplittable = {

@@ -644,8 +644,23 @@ class MainWindow(QMainWindow):
                 draft_id, as_thread=as_thread, essential=essential, essential_reason=reason
             ),
             lambda _none: self._set_status("Post options saved"),
-            lambda error: self._set_status(f"Post options not saved: {error}"),
+            lambda error: self._on_options_refused(draft_id, error),
         )
+
+    def _on_options_refused(self, draft_id: int, error: BaseException) -> None:
+        """Say so, and show the options as they are stored: a toggle that looks on but is
+        not saved would mislead the author and the reviewer."""
+        self._set_status(f"Post options not saved: {error}")
+        store = self._store
+        if store is None:
+            return
+
+        def show(draft: DraftRecord | None) -> None:
+            if draft is not None and self.autosave.draft_id == draft_id:
+                self.compose.set_options(draft.as_thread, draft.essential, draft.essential_reason)
+                self.compose.show_essential_option(self._election_period_on)
+
+        self._worker.call(lambda: store.get(draft_id), show, self._on_load_failed)
 
     @Slot(tuple)
     def _on_channels_changed(self, channels: tuple[str, ...]) -> None:
@@ -659,6 +674,8 @@ class MainWindow(QMainWindow):
         )
 
     def _save_before_switching(self) -> bool:
+        # Queued before whatever follows (a submit, another draft), so it is saved first.
+        self.compose.flush_options()
         try:
             self.autosave.save_now()
         except Exception as exc:
@@ -712,6 +729,8 @@ class MainWindow(QMainWindow):
         self.compose.live.shutdown()
         if self.preview is not None:
             self.preview.shutdown()
+        # Queued on the database worker, which finishes its queue before it stops.
+        self.compose.flush_options()
         if self.autosave.has_unsaved_changes():
             try:
                 self.autosave.save_now()

@@ -9,14 +9,23 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+# Enough for a sentence or two; the field is a reason, not a second post.
+MAX_REASON_CHARS = 1_000
+# What storage puts in place of characters it cannot keep (NUL, a lone surrogate).
+_REPLACEMENT = "\ufffd"
+
 
 def reason_given(reason: str) -> bool:
     """Whether a reason says anything: a letter, digit, punctuation mark or symbol.
 
     Spaces, zero-width characters, direction marks and lone combining marks are not a
-    reason, however many there are.
+    reason, however many there are; nor is U+FFFD, which is what a NUL or a lone
+    surrogate becomes once stored.
     """
-    return any(unicodedata.category(character)[0] in "LNPS" for character in reason)
+    return any(
+        unicodedata.category(character)[0] in "LNPS" and character != _REPLACEMENT
+        for character in reason
+    )
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ from postdesk.storage.schema import (
 from postdesk.storage.text import storable
 from postdesk.workflow import audit, people
 from postdesk.workflow.errors import NotAllowed, NotFound, NotReady, StaleRevision, WrongState
-from postdesk.workflow.options import PostOptions
+from postdesk.workflow.options import MAX_REASON_CHARS, PostOptions
 from postdesk.workflow.states import Action, Role, State, move_for
 
 # What the workflow asks of the analysis engine: the findings for a text on channels,
@@ -159,10 +159,6 @@ class ReviewDiff:
                 tofile=f"revision {self.current.number}",
             )
         )
-
-
-# Enough for a sentence or two; the field is a reason, not a second post.
-MAX_REASON_CHARS = 1_000
 
 
 def _utc(value: datetime | None) -> datetime | None:
