@@ -11,7 +11,7 @@ from postdesk.analysis.channels import Channel
 from postdesk.analysis.splitter import split_thread
 from postdesk.publishing.adapter import Account, Platform
 from postdesk.publishing.mastodon import MastodonAdapter
-from postdesk.publishing.publisher import Publisher, add_account
+from postdesk.publishing.publisher import Publisher, add_account, list_accounts, mastodon_limits
 from postdesk.publishing.ready import publish_plan, ready_to_publish
 from postdesk.workflow.states import State
 from tests.conftest import Team
@@ -104,3 +104,15 @@ def test_a_channel_without_an_account_shows_the_thread_at_the_platforms_limits(
     assert x.blocker == "No X account is set up: add one in Preferences, Accounts"
     assert linkedin.parts == (LONG.strip(),)  # LinkedIn has no threads
     assert linkedin.label == "LinkedIn"
+
+
+def test_the_limits_counted_are_those_of_the_account_published_to(
+    team: Team, mastodon_peer: MastodonPeer, mastodon_user: MastodonUser
+) -> None:
+    assert mastodon_limits(team.engine("bob")) is None  # no account yet: the stock limits
+    _publisher(team, mastodon_peer, mastodon_user)
+    limits = mastodon_limits(team.engine("bob"))
+    (account,) = list_accounts(team.engine("bob"))
+    assert limits == account.server_limits
+    assert limits is not None
+    assert limits.max_characters == (account.max_characters or 500)

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -42,6 +42,9 @@ from postdesk.workflow import audit, people
 from postdesk.workflow.errors import NotAllowed
 from postdesk.workflow.service import Revision, Workflow
 from postdesk.workflow.states import Action, Role, State
+
+if TYPE_CHECKING:
+    from postdesk.analysis.channels import MastodonServer
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +72,23 @@ class StoredAccount:
     display_name: str
     max_characters: int | None
     characters_reserved_per_url: int | None
+
+    @property
+    def server_limits(self) -> MastodonServer:
+        """The limits its (Mastodon) server reported, or the stock 500 and 23 where it
+        did not say: what its posts are counted and split by."""
+        from postdesk.analysis.channels import MastodonServer
+
+        return MastodonServer(self.max_characters or 500, self.characters_reserved_per_url or 23)
+
+
+def mastodon_limits(engine: Engine) -> MastodonServer | None:
+    """The limits of the Mastodon server PostDesk publishes to (the account the publisher
+    uses for the channel), or None when there is no Mastodon account."""
+    account = next(
+        (a for a in list_accounts(engine) if a.account.platform is Platform.MASTODON), None
+    )
+    return None if account is None else account.server_limits
 
 
 @dataclass(frozen=True)
@@ -115,14 +135,13 @@ def split_for(text: str, account: Account, stored: StoredAccount, as_thread: boo
     fit, as a numbered thread. A text approved as one post is sent as one post even if
     this account's server allows less than the review assumed: the server's refusal
     then says so, rather than PostDesk sending a thread nobody approved."""
-    from postdesk.analysis.channels import Channel, MastodonServer
+    from postdesk.analysis.channels import Channel
     from postdesk.analysis.splitter import split_thread
 
     if not as_thread:
         # Trimmed as a one-part thread is: white space at the ends is never published.
         return [text.strip() or text]
-    server = MastodonServer(stored.max_characters or 500, stored.characters_reserved_per_url or 23)
-    parts = split_thread(text, Channel(account.platform.value), mastodon=server)
+    parts = split_thread(text, Channel(account.platform.value), mastodon=stored.server_limits)
     return [part.text for part in parts] or [text]
 
 

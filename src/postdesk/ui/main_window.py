@@ -27,6 +27,7 @@ from postdesk.ui.draft_list import DraftListModel
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QDialog, QMessageBox
 
+    from postdesk.analysis.channels import MastodonServer
     from postdesk.analysis.grammar import GrammarConfig
     from postdesk.storage.database import Database
     from postdesk.ui.comments_panel import CommentsPanel
@@ -522,20 +523,14 @@ class MainWindow(QMainWindow):
             return
         engine = self._database.engine
 
-        def load() -> tuple[int, int] | None:
-            from postdesk.publishing.adapter import Platform
-            from postdesk.publishing.publisher import list_accounts
+        def load() -> MastodonServer | None:
+            from postdesk.publishing.publisher import mastodon_limits
 
-            for stored in list_accounts(engine):
-                if stored.account.platform is Platform.MASTODON and stored.max_characters:
-                    return stored.max_characters, stored.characters_reserved_per_url or 23
-            return None
+            return mastodon_limits(engine)
 
-        def use(limits: tuple[int, int] | None) -> None:
+        def use(limits: MastodonServer | None) -> None:
             if limits is not None:
-                from postdesk.analysis.channels import MastodonServer
-
-                self.compose.live.set_mastodon(MastodonServer(*limits))
+                self.compose.live.set_mastodon(limits)
 
         self._worker.call(load, use, self._on_load_failed)
 

@@ -1113,15 +1113,9 @@ def _thread_posts(workflow: Workflow, revision: Revision) -> dict[str, int]:
     server = MastodonServer()
     if Channel.MASTODON in chosen:
         # Split as the publisher will: with the organisation's Mastodon server's limits.
-        from postdesk.publishing.adapter import Platform
-        from postdesk.publishing.publisher import list_accounts
+        from postdesk.publishing.publisher import mastodon_limits
 
-        for stored in list_accounts(workflow.engine):
-            if stored.account.platform is Platform.MASTODON and stored.max_characters:
-                server = MastodonServer(
-                    stored.max_characters, stored.characters_reserved_per_url or 23
-                )
-                break
+        server = mastodon_limits(workflow.engine) or server
     counts = count_all(revision.body, chosen, mastodon=server)
     lengths = thread_lengths(revision.body, counts.values(), mastodon=server)
     return {channel.label: posts for channel, posts in lengths.items()}
