@@ -269,15 +269,9 @@ class Workflow:
                 "updated_at": datetime.now(UTC),
             }
             if changed and draft.state is not State.DRAFT:
-                if move_for(draft.state, Action.EDIT) is None:
-                    raise WrongState(f"a {draft.state.value} draft cannot be edited")
-                values.update(state=State.DRAFT.value, approved_revision_id=None)
+                move = _back_to_draft(draft, values, "edited")
                 audit.append(
-                    connection,
-                    actor=self.actor,
-                    event="edited",
-                    draft_id=draft_id,
-                    details={"from": draft.state.value, "to": State.DRAFT.value},
+                    connection, actor=self.actor, event="edited", draft_id=draft_id, details=move
                 )
             elif changed and not self._editing_already_recorded(connection, draft_id):
                 audit.append(connection, actor=self.actor, event="edited", draft_id=draft_id)
@@ -310,10 +304,7 @@ class Workflow:
                 "essential_reason": wanted.essential_reason,
                 "updated_at": datetime.now(UTC),
             }
-            if draft.state is not State.DRAFT:
-                if move_for(draft.state, Action.EDIT) is None:
-                    raise WrongState(f"a {draft.state.value} draft cannot be changed")
-                values.update(state=State.DRAFT.value, approved_revision_id=None)
+            move = _back_to_draft(draft, values, "changed")
             connection.execute(drafts.update().where(drafts.c.id == draft_id).values(**values))
             # The reason is the author's claim that the post may go out in an election
             # period: the trail keeps it, as it keeps who made the claim and when.
@@ -321,9 +312,8 @@ class Workflow:
                 "as_thread": wanted.as_thread,
                 "essential": wanted.essential,
                 "reason": wanted.essential_reason,
+                **move,
             }
-            if draft.state is not State.DRAFT:
-                details.update({"from": draft.state.value, "to": State.DRAFT.value})
             audit.append(
                 connection,
                 actor=self.actor,
@@ -777,6 +767,19 @@ _ACTION_WORDS = {
     Action.FINISH_PARTLY: "marked partly published",
     Action.FINISH_FAILED: "marked failed",
 }
+
+
+def _back_to_draft(draft: DraftView, values: dict[str, Any], verb: str) -> dict[str, str]:
+    """A change to a submitted or approved draft takes it back to draft (any approval is
+    void: it was for what was there before). Adds that to `values`; returns the move, for
+    the audit trail ({} for a draft already in draft). Raises WrongState for a draft that
+    can no longer change."""
+    if draft.state is State.DRAFT:
+        return {}
+    if move_for(draft.state, Action.EDIT) is None:
+        raise WrongState(f"a {draft.state.value} draft cannot be {verb}")
+    values.update(state=State.DRAFT.value, approved_revision_id=None)
+    return {"from": draft.state.value, "to": State.DRAFT.value}
 
 
 def _revision(row: Any) -> Revision:
