@@ -173,3 +173,23 @@ def test_the_editors_store_reads_and_writes_the_options(people: Team) -> None:
     bob = DraftStore(people.engine("bob"), people.login("bob"))
     with pytest.raises(DatabaseWriteError, match="author"):
         bob.set_options(draft.id, as_thread=False, essential=False, essential_reason="")
+
+
+def test_a_post_approved_before_an_election_period_does_not_go_out_during_it(
+    people: Team,
+) -> None:
+    alice, bob = people.workflow("alice"), people.workflow("bob")
+    plain = alice.create_draft(SHORT, ["x"])
+    bob.approve(plain.id, alice.submit(plain.id).id)
+    essential = alice.create_draft("Roads closed by flooding: use the A483.", ["x"])
+    alice.set_options(essential.id, as_thread=False, essential=True, essential_reason="Safety")
+    bob.approve(essential.id, alice.submit(essential.id).id)
+
+    _in_an_election_period()
+
+    with pytest.raises(NotReady) as refused:
+        bob.start_publishing(plain.id)
+    assert any("(election-period)" in problem for problem in refused.value.problems)
+    assert bob.get(plain.id).state is State.APPROVED  # nothing moved, nothing sent
+    assert bob.start_publishing(essential.id).essential_reason == "Safety"
+    assert bob.publishing_blocks(plain.id) == refused.value.problems

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import date
 
 import keyring.backend
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from postdesk import settings
 from postdesk.analysis.channels import Channel
 from postdesk.analysis.splitter import split_thread
 from postdesk.publishing.adapter import Account, Platform
@@ -266,3 +268,32 @@ def test_only_a_publisher_can_publish(
 
     assert not screen.publish_action.isEnabled()
     assert "Only a publisher can publish" in screen.message.text()
+
+
+def test_in_an_election_period_a_post_not_marked_essential_is_not_sent(
+    qtbot: QtBot,
+    start_app: StartApp,
+    sqlite_location: DatabaseLocation,
+    mastodon_peer: MastodonPeer,
+    mastodon_user: MastodonUser,
+    store: SecretStore,
+) -> None:
+    database = open_for_check(sqlite_location)
+    draft_id = _approved(database, roles=(Role.PUBLISHER,), channels=["mastodon"])
+    _add_mastodon(database, mastodon_peer, mastodon_user, store)
+    # The period began after it was approved.
+    today = date.today()
+    settings.save(settings.Settings(grammar_mode="off", election_periods=((today, today),)))
+    screen = _open(qtbot, start_app, sqlite_location, draft_id)
+
+    # Said before anyone presses Publish, and the action is off.
+    assert not screen.publish_action.isEnabled()
+    assert "It cannot go out today: Election period" in screen.message.text()
+    # Run anyway (as a second window might), the publisher refuses and sends nothing.
+    with qtbot.waitSignal(screen.finished, timeout=30_000):
+        screen.publish_now()
+
+    assert "Not published, nothing was sent" in screen.message.text()
+    assert "Election period" in screen.message.text()
+    assert _statuses(mastodon_peer, mastodon_user) == []
+    assert Workflow(database.engine, database.current_user).get(draft_id).state is State.APPROVED

@@ -297,18 +297,28 @@ class PublishScreen(QWidget):
 
         actor = self._actor
 
-        def plan() -> tuple[list[ChannelPlan], bool]:
+        def plan() -> tuple[list[ChannelPlan], bool, list[str]]:
             from postdesk.workflow import people
-            from postdesk.workflow.states import Role
+            from postdesk.workflow.service import Workflow
+            from postdesk.workflow.states import Role, State
 
             with engine.connect() as connection:
                 person = people.find(connection, actor)
             may_publish = person is not None and person.may(Role.PUBLISHER)
-            return publish_plan(engine, draft, secrets.has), may_publish
+            # A publish that stopped half way carries on whatever the day: it was checked
+            # when it started.
+            blocks = (
+                []
+                if draft.state is State.PUBLISHING
+                else Workflow(engine, actor).publishing_blocks(draft.draft_id)
+            )
+            return publish_plan(engine, draft, secrets.has), may_publish, blocks
 
         self._worker.call(plan, lambda loaded: self._show_plan(draft, *loaded), self._on_error)
 
-    def _show_plan(self, draft: ReadyDraft, plans: list[ChannelPlan], may_publish: bool) -> None:
+    def _show_plan(
+        self, draft: ReadyDraft, plans: list[ChannelPlan], may_publish: bool, blocks: list[str]
+    ) -> None:
         if self._current is None or self._current.draft_id != draft.draft_id or self.publishing:
             return
         self._plans = plans
@@ -328,8 +338,9 @@ class PublishScreen(QWidget):
             table.setItem(row, 2, QTableWidgetItem(posts))
             self._set_status(row, plan.status, plan.blocker or plan.last_error)
         sendable = [p for p in plans if p.status != "published" and p.blocker is None]
-        self.publish_action.setEnabled(bool(sendable) and may_publish)
+        self.publish_action.setEnabled(bool(sendable) and may_publish and not blocks)
         blockers = [p.blocker for p in plans if p.blocker]
+        blockers[:0] = [f"It cannot go out today: {block}" for block in blocks]
         if not may_publish:
             blockers.insert(0, "Only a publisher can publish: ask an admin for the publisher role")
         if blockers:
@@ -447,7 +458,14 @@ class PublishScreen(QWidget):
         self._running = None
         self._last_finished = draft_id
         self.drafts_table.setEnabled(True)
-        if isinstance(result, BaseException):
+        from postdesk.workflow.errors import NotReady
+
+        if isinstance(result, NotReady):
+            # Nothing was sent: the rule pack refuses it today (an election period began).
+            self.message.setText(
+                "Not published, nothing was sent:\n" + "\n".join(f"• {p}" for p in result.problems)
+            )
+        elif isinstance(result, BaseException):
             logger.warning("Publishing draft %s stopped: %s", draft_id, result)
             self.message.setText(f"Publishing stopped: {result}")
         else:

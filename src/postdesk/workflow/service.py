@@ -525,6 +525,18 @@ class Workflow:
 
     # -- publishing ------------------------------------------------------------------------
 
+    def publishing_blocks(self, draft_id: int) -> list[str]:
+        """What stops the approved revision going out today, in words (empty: nothing).
+
+        `start_publishing` refuses on the same list; a view shows it beforehand.
+        """
+        with self._engine.connect() as connection:
+            draft = self._load(connection, draft_id)
+            if draft.approved_revision_id is None:
+                return ["it is not approved"]
+            revision = self._load_revision(connection, draft.approved_revision_id)
+        return self._blocks(revision.body, revision.channels, revision.options)
+
     def start_publishing(self, draft_id: int) -> Revision:
         """Move an approved draft to `publishing`; returns the exact revision to send."""
         with self._engine.begin() as connection:
@@ -532,6 +544,12 @@ class Workflow:
             self._require_move(connection, draft, Action.START_PUBLISHING)
             if draft.approved_revision_id is None:
                 raise WrongState("only an approved revision can be published")
+            # Checked again on the day it goes out: an election period may have begun
+            # since it was approved, and then only an essential post may go.
+            revision = self._load_revision(connection, draft.approved_revision_id)
+            problems = self._blocks(revision.body, revision.channels, revision.options)
+            if problems:
+                raise NotReady("This post cannot go out today", problems)
             self._transition(connection, draft, State.PUBLISHING)
             audit.append(
                 connection,
@@ -675,14 +693,18 @@ class Workflow:
         options: PostOptions,
         role: Role,
     ) -> list[str]:
-        problems = [
+        problems = self._blocks(text, channels, options)
+        missing = self._outstanding(connection, draft, role, text)
+        problems.extend(f"tick the sign-off item '{item}'" for item in missing)
+        return problems
+
+    def _blocks(self, text: str, channels: tuple[str, ...], options: PostOptions) -> list[str]:
+        """The block-level findings on a text as it would go out, in words."""
+        return [
             f"{finding.message} ({finding.rule})"
             for finding in self._analyser(text, channels, options)
             if finding.level is Level.BLOCK
         ]
-        missing = self._outstanding(connection, draft, role, text)
-        problems.extend(f"tick the sign-off item '{item}'" for item in missing)
-        return problems
 
     def _outstanding(
         self, connection: Connection, draft: DraftView, role: Role, text: str | None = None
