@@ -101,9 +101,13 @@ def test_each_revision_says_how_it_goes_out_in_plain_words() -> None:
     )  # fmt: skip
     unexplained = Revision(3, 7, 3, "Bins.", (), "alice", now, essential=True)
     shown = history_html(DraftHistory([plain, options, unexplained], [], []))
-    assert "For no channels; marked essential for the election period: no reason given." in (shown)
-    assert "<p>For X.</p>" in shown
+    assert "<p>Channels: X.</p>" in shown
     assert (
-        "For X, Mastodon; as a thread where it is too long for one post; marked essential "
-        "for the election period: \u2068&lt;b&gt;Flooding&lt;/b&gt; \u202eclosures\u2069."
+        "<p>Channels: none chosen. Marked essential for the election period, but with no "
+        "reason given.</p>"
+    ) in shown
+    assert (
+        "Channels: X, Mastodon. Will post as a thread where it is too long for one post. "
+        "Marked essential for the election period: \u2068&lt;b&gt;Flooding&lt;/b&gt; "
+        "\u202eclosures\u2069"
     ) in shown

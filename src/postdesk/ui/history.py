@@ -74,19 +74,16 @@ def history_html(history: DraftHistory) -> str:
 
 
 def _how_it_goes_out(revision: Revision) -> str:
-    """ "For X, Mastodon; as a thread; marked essential: <reason>." in plain words."""
-    from postdesk.analysis.channels import channel_label
+    """Its channels, whether it goes as a thread, and any election-period claim, in the
+    words the review screen uses."""
+    from postdesk.ui.review_queue import channels_text, essential_text, thread_text
 
-    channels = ", ".join(channel_label(c) for c in revision.channels) or "no channels"
-    words = [f"For {channels}"]
-    if revision.as_thread:
-        words.append("as a thread where it is too long for one post")
-    if revision.essential:
-        # Isolated (FSI ... PDI), so a right-to-left reason cannot reorder the sentence.
-        reason = revision.essential_reason
-        reason = f"\u2068{reason}\u2069" if reason else "no reason given"
-        words.append(f"marked essential for the election period: {reason}")
-    return "; ".join(words) + "."
+    said = (
+        channels_text(revision),
+        thread_text(revision, {}),
+        essential_text(revision, isolate=True),  # a right-to-left reason stays in its place
+    )
+    return " ".join(part for part in said if part)
 
 
 def _marked_changes(before: str, after: str) -> str:
