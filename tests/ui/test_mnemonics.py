@@ -10,7 +10,14 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QTabBar, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QGroupBox,
+    QLabel,
+    QTabBar,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from postdesk.storage.database import DatabaseLocation
@@ -68,7 +75,7 @@ def test_no_two_controls_on_any_screen_share_an_alt_letter(
     clashes: dict[str, dict[str, list[str]]] = {}
     for index in range(window.tabs.count()):
         window.tabs.setCurrentIndex(index)
-        qtbot.wait(1)
+        QApplication.processEvents()  # the screen's widgets shown, its layout done
         screen = window.tabs.tabText(index)
         shared = {k: v for k, v in _on_screen(window).items() if len(v) > 1}
         if shared:
