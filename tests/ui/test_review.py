@@ -14,9 +14,11 @@ from pytestqt.qtbot import QtBot
 
 from postdesk.storage.changes import watcher_for
 from postdesk.storage.database import DatabaseLocation
+from postdesk.ui.comment_dialog import SAVE_COMMENT_ID
 from postdesk.ui.composer import qt_position
 from postdesk.ui.dbworker import DatabaseWorker
-from postdesk.ui.review_queue import SAVE_COMMENT_ID, ReviewScreen, code_point_index
+from postdesk.ui.review_queue import ReviewScreen
+from postdesk.ui.review_text import code_point_index
 from postdesk.ui.shortcuts import Scope, conflicts, current_keys, default_keys, scope_of
 from postdesk.workflow.people import People
 from postdesk.workflow.service import Comment, Workflow

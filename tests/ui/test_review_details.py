@@ -25,7 +25,9 @@ from postdesk.analysis.channels import Channel
 from postdesk.analysis.splitter import split_thread
 from postdesk.storage.database import DatabaseLocation
 from postdesk.ui.dbworker import DatabaseWorker
-from postdesk.ui.review_queue import COLUMNS, POST_COLUMN, ReviewScreen, breakable
+from postdesk.ui.review_queue import ReviewScreen
+from postdesk.ui.review_table import COLUMNS, POST_COLUMN
+from postdesk.ui.review_text import breakable
 from tests.conftest import Team
 from tests.ui.test_review import open_first_draft, submit
 

@@ -76,7 +76,7 @@ def history_html(history: DraftHistory) -> str:
 def _how_it_goes_out(revision: Revision) -> str:
     """Its channels, whether it goes as a thread, and any election-period claim, in the
     words the review screen uses."""
-    from postdesk.ui.review_queue import channels_text, essential_text, thread_text
+    from postdesk.ui.review_text import channels_text, essential_text, thread_text
 
     said = (
         channels_text(revision),

@@ -7,37 +7,19 @@ that span; what changed since they last looked is shown beside it, marked in wor
 
 from __future__ import annotations
 
-import difflib
-import html
 import logging
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import (
-    QAbstractItemModel,
-    QAbstractTableModel,
-    QEvent,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QPoint,
-    QSize,
-    Qt,
-    Signal,
-    Slot,
-)
-from PySide6.QtGui import QAction, QHideEvent, QKeySequence, QResizeEvent, QShowEvent
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, QSize, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QFrame,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -52,9 +34,21 @@ from PySide6.QtWidgets import (
 )
 
 from postdesk.ui.checklist import SignOffChecklist
+from postdesk.ui.comment_dialog import AnchoredCommentDialog
 from postdesk.ui.comments_panel import CommentsPanel, quoted_span
 from postdesk.ui.composer import qt_position
 from postdesk.ui.dbworker import DatabaseWorker
+from postdesk.ui.palette import shortcut_text
+from postdesk.ui.review_table import QueueTable, ReviewQueueModel
+from postdesk.ui.review_text import (
+    breakable,
+    changes_html,
+    channels_text,
+    code_point_index,
+    display_text,
+    essential_text,
+    thread_text,
+)
 from postdesk.workflow.checklist import ChecklistItem, checklist
 from postdesk.workflow.states import Role
 
@@ -65,164 +59,14 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-_Index = QModelIndex | QPersistentModelIndex
-COLUMNS = ("Waiting since", "Author", "Post", "Findings")
-POST_COLUMN = COLUMNS.index("Post")
-AUTHOR_COLUMN = COLUMNS.index("Author")
 AGES = (("Any age", None), ("Over a day", 1), ("Over 3 days", 3), ("Over a week", 7))
 CHANNEL_CHOICES = ("", "x", "bluesky", "mastodon", "threads", "linkedin", "facebook", "instagram")
-# A carriage return would become a line break in the text view, and "\r\n" one position
-# where the body has two code points: shown as a symbol, positions stay one for one.
-_CARRIAGE_RETURN_SYMBOL = "\u240d"
 # The highlighted span of a comment: explicit text and background colours (contrast over
 # 10:1 in each palette), underlined so the span is marked by shape as well as colour; the
 # comment list names the words too.
 _HIGHLIGHT_LIGHT = ("#1b1b1b", "#ffe58a")
 _HIGHLIGHT_DARK = ("#ffffff", "#5c4a00")
 _KEPT_DIFFS = 500
-_TOKENS = re.compile(r"\s+|\S+")
-# A label wraps only between words, so one long "word" (an e-mail address as a name, a
-# pasted link in a reason) would set the window's minimum width; after this many
-# characters a run without spaces may break too (see `breakable`).
-_LONG_RUN = 20
-_ZERO_WIDTH_SPACE = "\u200b"
-# Around user text inside a sentence: its direction (right-to-left, or an unclosed
-# override) stays inside it and cannot reorder the words around it.
-_ISOLATE, _END_ISOLATE = "\u2068", "\u2069"
-# The Author column grows with its names up to this many average characters (most logins
-# fit) or this share of the table, whichever is less; the rest of the width goes to the
-# Post column. Longer names are elided, whole in the tooltip.
-_AUTHOR_CHARS = 14
-_AUTHOR_SHARE = 0.25
-
-
-def code_point_index(text: str, position: int, *, round_up: bool = False) -> int:
-    """The code-point offset into `text` of a Qt position (UTF-16 units).
-
-    A position inside a surrogate pair (never on a grapheme boundary, but setPosition
-    allows it) rounds down to the character's start, or up past it with `round_up`.
-    """
-    units = 0
-    for index, char in enumerate(text):
-        if units >= position:
-            return index
-        units += 2 if ord(char) > 0xFFFF else 1
-        if units > position:
-            return index + 1 if round_up else index
-    return len(text)
-
-
-def breakable(text: str, run: int = _LONG_RUN) -> str:
-    """`text` with a zero-width space every `run` characters of any longer run without
-    spaces, so a word-wrapped label can wrap it instead of widening the window.
-
-    Breaks fall between grapheme clusters only: an emoji sequence or a letter with its
-    accents stays whole. Only for what is shown: screen readers get the text as it was.
-    """
-    import regex
-
-    def split(match: regex.Match[str]) -> str:
-        clusters = regex.findall(r"\X", match.group(0))
-        return _ZERO_WIDTH_SPACE.join(
-            "".join(clusters[start : start + run]) for start in range(0, len(clusters), run)
-        )
-
-    return str(regex.sub(rf"[^\s\u200b]{{{run + 1},}}", split, text))
-
-
-def _tooltip(text: str) -> str:
-    """A tooltip that wraps: Qt wraps rich text only, so the user's text is escaped."""
-    return f"<p>{html.escape(text)}</p>" if text else ""
-
-
-def display_text(body: str) -> str:
-    """The body as the text view holds it: the same code points, one position each."""
-    return body.replace("\r", _CARRIAGE_RETURN_SYMBOL)
-
-
-def changes_html(diff: ReviewDiff) -> str:
-    """What changed since the reviewer last looked, word by word, marked in words too."""
-    current = diff.current
-    if diff.base is None:
-        return (
-            f"<p>You have not looked at this draft before: all of revision {current.number} "
-            "is new to you.</p>"
-        )
-    if diff.base.id == current.id:
-        return f"<p>No changes since you last looked (revision {current.number}).</p>"
-    before, after = _TOKENS.findall(diff.base.body), _TOKENS.findall(current.body)
-    out: list[str] = []
-    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            out.append(html.escape("".join(after[j1:j2])))
-            continue
-        if tag in ("replace", "delete"):
-            out.append(f"<s>[removed: {html.escape(''.join(before[i1:i2]))}]</s>")
-        if tag in ("replace", "insert"):
-            out.append(f"<u><b>[added: {html.escape(''.join(after[j1:j2]))}]</b></u>")
-    return (
-        f"<p>From revision {diff.base.number}, which you last looked at, to revision "
-        f"{current.number}. Added words are underlined, removed ones struck through.</p>"
-        f'<p style="white-space: pre-wrap">{"".join(out)}</p>'
-    )
-
-
-class ReviewQueueModel(QAbstractTableModel):
-    """Rows of the review queue: drafts awaiting review, oldest first."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[QueueRow] = []
-
-    def set_rows(self, rows: list[QueueRow]) -> None:
-        """Replace every row."""
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> QueueRow | None:
-        """The queue row shown at `row`."""
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt API)
-        """Drafts in the queue."""
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt API)
-        """Submitted, author, post, findings."""
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        """Column titles."""
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section] if 0 <= section < len(COLUMNS) else None
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """Each cell's text."""
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        if not 0 <= index.column() < len(COLUMNS):
-            return None
-        text = (
-            f"{row.submitted_at.astimezone():%d %b %H:%M}",
-            row.author,
-            row.preview,
-            str(row.finding_count) if row.finding_count else "none",
-        )[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return text
-        # The view elides long text with "…": the whole of it on hover and for screen
-        # readers.
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return _tooltip(text)
-        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
-            return text
-        return None
 
 
 @dataclass(frozen=True)
@@ -237,121 +81,6 @@ class _Loaded:
     # Posted as a thread: how many posts on each channel it does not fit in one of
     # (channel name -> posts), as the publisher will split it.
     thread_posts: dict[str, int]
-
-
-SAVE_COMMENT_ID = "review.save_comment"
-
-
-class AnchoredCommentDialog(QDialog):
-    """A small editor for a comment on the selected words, shown with those words.
-
-    It stays open until the comment is saved, so a refusal never loses what was typed.
-    Saving is an action with a stable id (`SAVE_COMMENT_ID`, on the Review screen's
-    scope) whose keys the user can change like any other shortcut; being the dialog's
-    own, its shortcut fires only while the dialog is active, so Ctrl+Enter saves here and
-    approves on the screen behind.
-
-    Signals:
-        save_requested: the reviewer asked to save (the comment's text).
-    """
-
-    save_requested = Signal(str)
-
-    def __init__(self, quote: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Comment on the selected words")
-        self.setAccessibleName("Comment on the selected words")
-        self.quote = QLabel(quote)
-        self.quote.setTextFormat(Qt.TextFormat.PlainText)  # the revision's words, as typed
-        self.quote.setWordWrap(True)
-        self.quote.setAccessibleName("The words you are commenting on")
-        self.quote.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.editor = QPlainTextEdit()
-        self.editor.setAccessibleName("Your comment on these words")
-        self.editor.setTabChangesFocus(True)
-        self.status = QLabel()
-        self.status.setTextFormat(Qt.TextFormat.PlainText)
-        self.status.setWordWrap(True)
-        self.status.setAccessibleName("Comment status")
-        # Ctrl+Enter saves, as it sends a message in most chat and mail tools (Qt's
-        # shortcuts take the keypad's Enter for Return). The dialog is a window of its
-        # own: no clash with Approve on the screen behind it.
-        self.save_action = QAction("&Save comment", self)
-        self.save_action.setObjectName(SAVE_COMMENT_ID)
-        self.save_action.setShortcuts([QKeySequence("Ctrl+Return")])
-        self.save_action.setToolTip("Save the comment")
-        self.save_action.triggered.connect(self.request_save)
-        # Only while the dialog is shown: it outlives its closing (a refused save reopens
-        # it), and a hidden dialog's action must not run from a list of every action.
-        self.save_action.setEnabled(False)
-        self.addAction(self.save_action)
-        buttons = QDialogButtonBox()
-        self.save_button = buttons.addButton(
-            "&Save comment", QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        self.save_button.setAccessibleName("Save comment")
-        self.save_action.changed.connect(self._show_keys)
-        cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setAccessibleName("Cancel the comment")
-        buttons.accepted.connect(self.request_save)
-        buttons.rejected.connect(self.reject)
-        label = QLabel("&Comment:")
-        label.setBuddy(self.editor)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("On these words in the revision:"))
-        layout.addWidget(self.quote)
-        layout.addWidget(label)
-        layout.addWidget(self.editor, 1)
-        layout.addWidget(self.status)
-        layout.addWidget(buttons)
-        self.editor.setFocus()
-        self.resize(440, 260)
-        # The keys the user chose for this dialog's actions (overrides for the window's
-        # actions are not this dialog's business, so not reported as unknown here).
-        from postdesk.ui.shortcuts import apply_saved_shortcuts
-
-        apply_saved_shortcuts(self.actions(), report_unknown=False)
-        self._show_keys()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        """Saving by its keys works while the dialog is on screen."""
-        super().showEvent(event)
-        self.save_action.setEnabled(self.save_button.isEnabled())
-
-    def hideEvent(self, event: QHideEvent) -> None:
-        """...and not once it is closed."""
-        super().hideEvent(event)
-        self.save_action.setEnabled(False)
-
-    @Slot()
-    def request_save(self) -> None:
-        """Ask for the comment to be saved (once at a time)."""
-        if self.save_button.isEnabled():
-            self.save_requested.emit(self.editor.toPlainText())
-
-    def set_busy(self, busy: bool) -> None:
-        """While saving: no second save, and the text stays as it was sent."""
-        self.save_button.setEnabled(not busy)
-        self.save_action.setEnabled(not busy and self.isVisible())
-        self.editor.setReadOnly(busy)
-        self._say("Saving…" if busy else "")
-
-    @Slot()
-    def _show_keys(self) -> None:
-        keys = _keys(self.save_action)
-        self.save_button.setToolTip(
-            f"Save the comment ({keys} in the comment box)" if keys else "Save the comment"
-        )
-
-    def refuse(self, reason: str) -> None:
-        """The comment was not saved: say why and let the reviewer fix it."""
-        self.set_busy(False)
-        self._say(reason)
-        self.editor.setFocus()
-
-    def _say(self, text: str) -> None:
-        self.status.setText(text)
-        self.status.setAccessibleDescription(text)
 
 
 class ReviewScreen(QWidget):
@@ -412,7 +141,7 @@ class ReviewScreen(QWidget):
             signal.connect(self.reload)
 
         self.model = ReviewQueueModel(self)
-        self.table = _QueueTable()
+        self.table = QueueTable()
         self.table.setModel(self.model)
         self.table.setAccessibleName("Review queue")
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
@@ -439,7 +168,7 @@ class ReviewScreen(QWidget):
         self.revision_view.setAccessibleName("Revision under review")
         self.revision_view.setAccessibleDescription(
             f"The exact text of the revision. Select words with Shift and the arrow keys, "
-            f"then press {_keys(self.comment_action)} to comment on them."
+            f"then press {shortcut_text(self.comment_action)} to comment on them."
         )
         self.revision_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.revision_view.customContextMenuRequested.connect(self._revision_menu)
@@ -519,7 +248,7 @@ class ReviewScreen(QWidget):
         def follow() -> None:
             button.setText(action.text())
             button.setAccessibleName(action.text().replace("&", ""))
-            keys = _keys(action)
+            keys = shortcut_text(action)
             button.setToolTip(f"{action.toolTip()} ({keys})" if keys else action.toolTip())
             button.setEnabled(action.isEnabled())
 
@@ -541,7 +270,7 @@ class ReviewScreen(QWidget):
         left_column.addWidget(self.table, 1)
 
         text_label = QLabel(
-            f"Re&vision text (select words, then {_keys(self.comment_action)} to comment):"
+            f"Re&vision text (select words, then {shortcut_text(self.comment_action)} to comment):"
         )
         text_label.setWordWrap(True)
         text_label.setBuddy(self.revision_view)
@@ -809,7 +538,7 @@ class ReviewScreen(QWidget):
         if not cursor.hasSelection() or start == end:
             self._say(
                 "Nothing is selected: select the words in the revision text (Shift and the "
-                f"arrow keys, or the mouse), then press {_keys(self.comment_action)}."
+                f"arrow keys, or the mouse), then press {shortcut_text(self.comment_action)}."
             )
             self.revision_view.setFocus()
             return
@@ -1024,11 +753,6 @@ def _reason(error: BaseException) -> str:
     return str(error).rstrip(".")
 
 
-def _keys(action: QAction) -> str:
-    """An action's shortcuts as the platform writes them."""
-    return ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts())
-
-
 def _column(*widgets: QWidget) -> QWidget:
     box = QWidget()
     layout = QVBoxLayout(box)
@@ -1065,42 +789,6 @@ def _show_info(label: QLabel, text: str, shown: str | None = None) -> None:
     label.setVisible(bool(text))
 
 
-def channels_text(revision: Revision) -> str:
-    """The channels a revision goes to, by name."""
-    from postdesk.analysis.channels import Channel
-
-    # In the order the Write screen shows them, which the database does not keep.
-    known = [channel.label for channel in Channel if channel.value in revision.channels]
-    names = known + [c for c in revision.channels if c not in Channel._value2member_map_]
-    return f"Channels: {', '.join(names)}." if names else "Channels: none chosen."
-
-
-def thread_text(revision: Revision, posts: dict[str, int]) -> str:
-    """What "post as a thread" means for this revision, in words ("" when not chosen)."""
-    if not revision.as_thread:
-        return ""
-    text = "Will post as a thread where it is too long for one post"
-    if posts:
-        counts = ", ".join(f"{name}: {n} posts" for name, n in posts.items())
-        return f"{text} ({counts})."
-    return f"{text}."
-
-
-def essential_text(revision: Revision, *, isolate: bool = False) -> str:
-    """The author's election-period claim, with their reason ("" when not made).
-
-    With `isolate`, the reason is wrapped in direction isolates for display.
-    """
-    if not revision.essential:
-        return ""
-    reason = " ".join(revision.essential_reason.split())
-    if not reason:
-        return "Marked essential for the election period, but with no reason given."
-    if isolate:
-        reason = f"{_ISOLATE}{breakable(reason)}{_END_ISOLATE}"
-    return f"Marked essential for the election period: {reason}"
-
-
 def _thread_posts(workflow: Workflow, revision: Revision) -> dict[str, int]:
     """Posts per channel for a revision posted as a thread (on the database thread)."""
     if not revision.as_thread:
@@ -1119,53 +807,6 @@ def _thread_posts(workflow: Workflow, revision: Revision) -> dict[str, int]:
     counts = count_all(revision.body, chosen, mastodon=server)
     lengths = thread_lengths(revision.body, counts.values(), mastodon=server)
     return {channel.label: posts for channel, posts in lengths.items()}
-
-
-class _QueueTable(QTableView):
-    """The queue, one line a row: the post's words take the width the date, the author
-    and the count leave. Long text is cut short with "…", whole in the tooltip, so the
-    window never grows for a long post or name."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWordWrap(False)
-        self.setTextElideMode(Qt.TextElideMode.ElideRight)
-
-    def setModel(self, model: QAbstractItemModel | None) -> None:
-        """Size the columns: the date and the count to their contents, the author up to
-        a limit (and by hand), the post to the rest."""
-        super().setModel(model)
-        header = self.horizontalHeader()
-        header.setStretchLastSection(False)
-        for column in range(header.count()):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(AUTHOR_COLUMN, QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(POST_COLUMN, QHeaderView.ResizeMode.Stretch)
-        self.fit_author_column()
-
-    def fit_author_column(self) -> None:
-        """The Author column as wide as its names, up to its limit."""
-        if self.model() is None:
-            return
-        header = self.horizontalHeader()
-        limit = min(
-            self.fontMetrics().averageCharWidth() * _AUTHOR_CHARS,
-            int(self.viewport().width() * _AUTHOR_SHARE),
-        )
-        wanted = max(self.sizeHintForColumn(AUTHOR_COLUMN), header.sectionSizeHint(AUTHOR_COLUMN))
-        header.resizeSection(AUTHOR_COLUMN, max(min(wanted, limit), header.minimumSectionSize()))
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        """A new width: a new limit for the author."""
-        super().resizeEvent(event)
-        if event.size().width() != event.oldSize().width():
-            self.fit_author_column()
-
-    def changeEvent(self, event: QEvent) -> None:
-        """A new text size: names measure differently."""
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.FontChange:
-            self.fit_author_column()
 
 
 class _Column(QWidget):
