@@ -368,3 +368,24 @@ def test_a_dialogs_own_shortcut_never_clashes_with_the_windows(
     save.setParent(window.review)
     assert [c.keys for c in conflicts(window.all_actions())] == ["Ctrl+Return"]
     dialog.deleteLater()
+
+
+def test_preferences_lists_the_comment_dialogs_save_before_any_comment_is_made(
+    qtbot: QtBot, start_app: StartApp, sqlite_location: DatabaseLocation
+) -> None:
+    from postdesk import settings
+    from postdesk.ui.comment_dialog import SAVE_COMMENT_ID
+    from postdesk.ui.settings_dialog import SettingsDialog
+
+    settings.save(settings.Settings(grammar_mode="off", shortcuts={SAVE_COMMENT_ID: ["Ctrl+S"]}))
+    window = _window(start_app, sqlite_location)
+    assert SAVE_COMMENT_ID not in _keys(window)  # no comment dialog yet
+
+    window.open_preferences()
+    dialog = window.dialog
+    assert isinstance(dialog, SettingsDialog)
+    assert SAVE_COMMENT_ID in dialog.keymap.ids()
+    assert dialog.keymap.keys[SAVE_COMMENT_ID] == ["Ctrl+S"]  # the user's keys, not the default
+    # Listed for Preferences only: not a window action, so the palette cannot run it.
+    assert SAVE_COMMENT_ID not in _keys(window)
+    dialog.close()

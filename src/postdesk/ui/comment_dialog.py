@@ -6,7 +6,7 @@ so the screen's module is about the queue and the decision.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QHideEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -20,6 +20,19 @@ from PySide6.QtWidgets import (
 from postdesk.ui.palette import shortcut_text
 
 SAVE_COMMENT_ID = "review.save_comment"
+
+
+def save_comment_action(parent: QObject | None) -> QAction:
+    """The dialog's Save: its id, words and default keys. Preferences lists one made here
+    (with the user's keys) before any comment dialog exists, so it can be changed too."""
+    # Ctrl+Enter saves, as it sends a message in most chat and mail tools (Qt's
+    # shortcuts take the keypad's Enter for Return). The dialog is a window of its
+    # own: no clash with Approve on the screen behind it.
+    action = QAction("&Save comment", parent)
+    action.setObjectName(SAVE_COMMENT_ID)
+    action.setShortcuts([QKeySequence("Ctrl+Return")])
+    action.setToolTip("Save the comment")
+    return action
 
 
 class AnchoredCommentDialog(QDialog):
@@ -53,13 +66,7 @@ class AnchoredCommentDialog(QDialog):
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setWordWrap(True)
         self.status.setAccessibleName("Comment status")
-        # Ctrl+Enter saves, as it sends a message in most chat and mail tools (Qt's
-        # shortcuts take the keypad's Enter for Return). The dialog is a window of its
-        # own: no clash with Approve on the screen behind it.
-        self.save_action = QAction("&Save comment", self)
-        self.save_action.setObjectName(SAVE_COMMENT_ID)
-        self.save_action.setShortcuts([QKeySequence("Ctrl+Return")])
-        self.save_action.setToolTip("Save the comment")
+        self.save_action = save_comment_action(self)
         self.save_action.triggered.connect(self.request_save)
         # Only while the dialog is shown: it outlives its closing (a refused save reopens
         # it), and a hidden dialog's action must not run from a list of every action.

@@ -551,15 +551,18 @@ class MainWindow(QMainWindow):
         if self._database is None:
             return
         secrets = self.keyring_writer()
+        actions, dialogs_own = self._with_dialog_actions()
         dialog = SettingsDialog(
             self._worker,
             self._database.engine,
             self._database.current_user,
             secrets=secrets,
             adapters=adapters,
-            actions=self.all_actions(),
+            actions=actions,
             parent=self,
         )
+        for action in dialogs_own:
+            action.setParent(dialog)
         dialog.settings_saved.connect(self._on_settings_saved)
         self.dialog = dialog
         dialog.open()
@@ -583,8 +586,30 @@ class MainWindow(QMainWindow):
             self._start_grammar()
 
     def all_actions(self) -> list[QAction]:
-        """Every action in the window, for the palette and the shortcut sheet."""
-        return self.findChildren(QAction)
+        """Every action of this window, for the palette, the shortcut sheet and Preferences.
+
+        Not a dialog's own (the comment dialog's Save): it fires only in its dialog, and
+        the palette could not run it (`_with_dialog_actions` adds copies where keys are shown).
+        """
+        return [
+            action
+            for action in self.findChildren(QAction)
+            if not isinstance(parent := action.parent(), QWidget) or parent.window() is self
+        ]
+
+    def _with_dialog_actions(self) -> tuple[list[QAction], list[QAction]]:
+        """This window's actions with copies of its dialogs' own (the comment dialog's
+        Save, with the user's keys), so Preferences and the shortcut sheet list them even
+        when no such dialog is open; and the copies apart, for the view that shows them to
+        keep (`setParent`). A dialog reads the saved keys when it opens."""
+        copies: list[QAction] = []
+        if self.review is not None:
+            from postdesk.ui.comment_dialog import save_comment_action
+            from postdesk.ui.shortcuts import apply_saved_shortcuts
+
+            copies.append(save_comment_action(None))
+            apply_saved_shortcuts(copies, report_unknown=False)
+        return [*self.all_actions(), *copies], copies
 
     @Slot()
     def open_palette(self) -> None:
@@ -599,7 +624,10 @@ class MainWindow(QMainWindow):
         """F1: every shortcut in one table."""
         from postdesk.ui.palette import ShortcutSheet
 
-        self.dialog = ShortcutSheet(self.all_actions(), self)
+        actions, dialogs_own = self._with_dialog_actions()
+        self.dialog = ShortcutSheet(actions, self)
+        for action in dialogs_own:
+            action.setParent(self.dialog)
         self.dialog.open()
 
     def _refresh_sign_offs(self) -> None:
