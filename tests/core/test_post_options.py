@@ -16,7 +16,7 @@ from postdesk import settings
 from postdesk.storage.errors import DatabaseWriteError
 from postdesk.workflow import audit
 from postdesk.workflow.drafts import DraftStore
-from postdesk.workflow.errors import NotAllowed, NotReady, StaleRevision
+from postdesk.workflow.errors import NotAllowed, NotReady, StaleRevision, WrongState
 from postdesk.workflow.options import MAX_REASON_CHARS, PostOptions
 from postdesk.workflow.states import State
 from tests.conftest import Team
@@ -193,3 +193,24 @@ def test_a_post_approved_before_an_election_period_does_not_go_out_during_it(
     assert bob.get(plain.id).state is State.APPROVED  # nothing moved, nothing sent
     assert bob.start_publishing(essential.id).essential_reason == "Safety"
     assert bob.publishing_blocks(plain.id) == refused.value.problems
+
+
+def test_adding_a_channel_after_approval_takes_the_draft_back_to_review(people: Team) -> None:
+    alice, bob = people.workflow("alice"), people.workflow("bob")
+    draft = alice.create_draft(SHORT, ["mastodon"])
+    revision = alice.submit(draft.id)
+    bob.approve(draft.id, revision.id)
+
+    back = alice.set_channels(draft.id, ["mastodon", "instagram"])
+
+    assert back.state is State.DRAFT
+    assert back.approved_revision_id is None
+    assert (
+        "channels_changed",
+        {"channels": ["instagram", "mastodon"], "from": "approved", "to": "draft"},
+    ) in _trail(people, draft.id)
+    with pytest.raises(WrongState):
+        bob.start_publishing(draft.id)
+    # The same channels again (in another order) change nothing.
+    alice.set_channels(draft.id, ["instagram", "mastodon"])
+    assert [e for e, _ in _trail(people, draft.id)].count("channels_changed") == 1

@@ -202,7 +202,9 @@ class Publisher:
         else:
             revision = self._workflow.start_publishing(draft_id)
         outcomes = []
-        for channel in draft.channels:
+        # The channels approved with the revision (the draft's own may have changed since,
+        # which takes it back to review anyway).
+        for channel in revision.channels:
             finished = self._publish_channel(draft_id, revision, channel, progress)
             progress(
                 ChannelProgress(

@@ -279,10 +279,22 @@ class Workflow:
             return self._load(connection, draft_id)
 
     def set_channels(self, draft_id: int, channels: Sequence[str]) -> DraftView:
-        """Choose the channels a draft is for."""
+        """Choose the channels a draft is for. Like an edit, a change after submission or
+        approval takes it back to draft: the channels are part of what is approved."""
         with self._engine.begin() as connection:
             draft = self._load(connection, draft_id)
             self._require_own(connection, draft, Role.AUTHOR)
+            if set(channels) != set(draft.channels) and draft.state is not State.DRAFT:
+                values: dict[str, Any] = {"updated_at": datetime.now(UTC)}
+                move = _back_to_draft(draft, values, "changed")
+                connection.execute(drafts.update().where(drafts.c.id == draft_id).values(**values))
+                audit.append(
+                    connection,
+                    actor=self.actor,
+                    event="channels_changed",
+                    draft_id=draft_id,
+                    details={"channels": sorted(set(channels)), **move},
+                )
             self._write_channels(connection, draft_id, channels)
             return self._load(connection, draft_id)
 
