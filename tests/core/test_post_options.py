@@ -8,12 +8,13 @@ only when marked essential with a reason.
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from postdesk import settings
 from postdesk.storage.errors import DatabaseWriteError
+from postdesk.storage.schema import channel_accounts
 from postdesk.workflow import audit
 from postdesk.workflow.drafts import DraftStore
 from postdesk.workflow.errors import NotAllowed, NotReady, StaleRevision, WrongState
@@ -214,3 +215,25 @@ def test_adding_a_channel_after_approval_takes_the_draft_back_to_review(people: 
     # The same channels again (in another order) change nothing.
     alice.set_channels(draft.id, ["instagram", "mastodon"])
     assert [e for e, _ in _trail(people, draft.id)].count("channels_changed") == 1
+
+
+def test_mastodon_is_counted_with_the_limits_of_the_account_published_to(people: Team) -> None:
+    alice = people.workflow("alice")
+    text = "Roadworks on the A470. " * 30  # 690 characters: over the stock 500
+    draft = alice.create_draft(text, ["mastodon"])
+    with pytest.raises(NotReady, match="Too long for Mastodon"):
+        alice.submit(draft.id)
+    # The account as `postdesk publish --add-account` records it, with its server's limit.
+    with people.database.engine.begin() as connection:
+        connection.execute(
+            channel_accounts.insert().values(
+                platform="mastodon",
+                handle="@roads@social.example.gov.uk",
+                server_url="https://social.example.gov.uk",
+                display_name="Roads",
+                max_characters=1000,
+                added_by=people.login("bob"),
+                added_at=datetime.now(UTC),
+            )
+        )
+    assert alice.submit(draft.id).channels == ("mastodon",)

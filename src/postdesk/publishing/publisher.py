@@ -82,11 +82,11 @@ class StoredAccount:
         return MastodonServer(self.max_characters or 500, self.characters_reserved_per_url or 23)
 
 
-def mastodon_limits(engine: Engine) -> MastodonServer | None:
+def mastodon_limits(database: Engine | Connection) -> MastodonServer | None:
     """The limits of the Mastodon server PostDesk publishes to (the account the publisher
     uses for the channel), or None when there is no Mastodon account."""
     account = next(
-        (a for a in list_accounts(engine) if a.account.platform is Platform.MASTODON), None
+        (a for a in list_accounts(database) if a.account.platform is Platform.MASTODON), None
     )
     return None if account is None else account.server_limits
 
@@ -381,15 +381,20 @@ class Publisher:
             )
 
 
-def list_accounts(engine: Engine) -> list[StoredAccount]:
-    """Every enabled channel account (their credentials are in the keyring, not here)."""
-    with engine.connect() as connection:
-        rows = connection.execute(
-            sa.select(channel_accounts)
-            .where(channel_accounts.c.disabled == sa.false())
-            .order_by(channel_accounts.c.id)
-        ).all()
-    return [_stored(row) for row in rows]
+def list_accounts(database: Engine | Connection) -> list[StoredAccount]:
+    """Every enabled channel account (their credentials are in the keyring, not here).
+
+    Given a connection, read in its transaction (the workflow's checks run inside one).
+    """
+    query = (
+        sa.select(channel_accounts)
+        .where(channel_accounts.c.disabled == sa.false())
+        .order_by(channel_accounts.c.id)
+    )
+    if isinstance(database, Connection):
+        return [_stored(row) for row in database.execute(query).all()]
+    with database.connect() as connection:
+        return [_stored(row) for row in connection.execute(query).all()]
 
 
 def add_account(

@@ -18,7 +18,7 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -40,6 +40,9 @@ from postdesk.workflow.errors import NotAllowed, NotFound, NotReady, StaleRevisi
 from postdesk.workflow.options import MAX_REASON_CHARS, PostOptions
 from postdesk.workflow.states import Action, Role, State, move_for
 
+if TYPE_CHECKING:
+    from postdesk.analysis.channels import MastodonServer
+
 # What the workflow asks of the analysis engine: the findings for a text on channels,
 # posted with these options.
 Analyser = Callable[[str, tuple[str, ...], PostOptions], Sequence[Finding]]
@@ -54,16 +57,21 @@ def text_hash(text: str) -> str:
 
 
 def analysis_findings(
-    text: str, channels: tuple[str, ...], options: PostOptions
+    text: str,
+    channels: tuple[str, ...],
+    options: PostOptions,
+    mastodon: MastodonServer | None = None,
 ) -> Sequence[Finding]:
-    """The analysis engine's findings for a text on its channels (all seven if none)."""
-    from postdesk.analysis.channels import Channel
+    """The analysis engine's findings for a text on its channels (all seven if none),
+    Mastodon counted with `mastodon`'s limits (the stock server's when None)."""
+    from postdesk.analysis.channels import DEFAULT_MASTODON, Channel
     from postdesk.analysis.report import ALL_CHANNELS, analyse
 
     chosen = tuple(Channel(c) for c in channels if c in Channel._value2member_map_)
     return analyse(
         text,
         chosen or ALL_CHANNELS,
+        mastodon=mastodon or DEFAULT_MASTODON,
         as_thread=options.as_thread,
         essential=options.counts_as_essential,
     ).findings
@@ -179,9 +187,11 @@ class Workflow:
         engine: Engine,
         actor: str,
         *,
-        analyser: Analyser = analysis_findings,
+        analyser: Analyser | None = None,
         sign_off_items: SignOffItems = pack_sign_off_items,
     ) -> None:
+        """`analyser` stands in for the analysis engine (in tests); by default it is the
+        engine itself, counting Mastodon with the limits of the account published to."""
         self._engine = engine
         self.actor = actor
         self._analyser = analyser
@@ -399,7 +409,9 @@ class Workflow:
                     body=draft.body,
                     body_sha256=text_hash(draft.body),
                     channels=",".join(draft.channels),
-                    finding_count=len(self._analyser(draft.body, draft.channels, draft.options)),
+                    finding_count=len(
+                        self._analyse(connection, draft.body, draft.channels, draft.options)
+                    ),
                     created_by=self.actor,
                     created_at=now,
                     as_thread=draft.as_thread,
@@ -547,7 +559,7 @@ class Workflow:
             if draft.approved_revision_id is None:
                 return ["it is not approved"]
             revision = self._load_revision(connection, draft.approved_revision_id)
-        return self._blocks(revision.body, revision.channels, revision.options)
+            return self._blocks(connection, revision.body, revision.channels, revision.options)
 
     def start_publishing(self, draft_id: int) -> Revision:
         """Move an approved draft to `publishing`; returns the exact revision to send."""
@@ -559,7 +571,7 @@ class Workflow:
             # Checked again on the day it goes out: an election period may have begun
             # since it was approved, and then only an essential post may go.
             revision = self._load_revision(connection, draft.approved_revision_id)
-            problems = self._blocks(revision.body, revision.channels, revision.options)
+            problems = self._blocks(connection, revision.body, revision.channels, revision.options)
             if problems:
                 raise NotReady("This post cannot go out today", problems)
             self._transition(connection, draft, State.PUBLISHING)
@@ -705,18 +717,39 @@ class Workflow:
         options: PostOptions,
         role: Role,
     ) -> list[str]:
-        problems = self._blocks(text, channels, options)
+        problems = self._blocks(connection, text, channels, options)
         missing = self._outstanding(connection, draft, role, text)
         problems.extend(f"tick the sign-off item '{item}'" for item in missing)
         return problems
 
-    def _blocks(self, text: str, channels: tuple[str, ...], options: PostOptions) -> list[str]:
+    def _blocks(
+        self,
+        connection: Connection,
+        text: str,
+        channels: tuple[str, ...],
+        options: PostOptions,
+    ) -> list[str]:
         """The block-level findings on a text as it would go out, in words."""
         return [
             f"{finding.message} ({finding.rule})"
-            for finding in self._analyser(text, channels, options)
+            for finding in self._analyse(connection, text, channels, options)
             if finding.level is Level.BLOCK
         ]
+
+    def _analyse(
+        self,
+        connection: Connection,
+        text: str,
+        channels: tuple[str, ...],
+        options: PostOptions,
+    ) -> Sequence[Finding]:
+        if self._analyser is not None:
+            return self._analyser(text, channels, options)
+        # Mastodon as the account published to counts it, so what the composer showed
+        # and what is refused here agree (imported here: publishing builds on workflow).
+        from postdesk.publishing.publisher import mastodon_limits
+
+        return analysis_findings(text, channels, options, mastodon_limits(connection))
 
     def _outstanding(
         self, connection: Connection, draft: DraftView, role: Role, text: str | None = None
