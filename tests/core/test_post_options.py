@@ -154,6 +154,11 @@ def test_an_odd_or_huge_reason_is_stored_safely_and_cut(people: Team) -> None:
         draft.id, as_thread=False, essential=True, essential_reason="because " * 1000
     )
     assert len(huge.essential_reason) == MAX_REASON_CHARS
+    # Counted as the composer's field counts (UTF-16 units), never splitting an emoji.
+    emoji = alice.set_options(
+        draft.id, as_thread=False, essential=True, essential_reason="a" + "\U0001f30a" * 600
+    )
+    assert emoji.essential_reason == "a" + "\U0001f30a" * 499  # 999 units: the next is 2
 
 
 def test_unticking_essential_forgets_the_reason(people: Team) -> None:

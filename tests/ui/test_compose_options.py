@@ -376,9 +376,11 @@ def test_a_reason_typed_just_before_submitting_is_the_one_submitted(
     window = _start_with_periods(start_app, sqlite_location, ((today, today),))
     compose = window.compose
     qtbot.waitUntil(compose.essential_button.isVisible, timeout=5000)
+    # However slow this machine, the pause that would save the reason does not end first.
+    compose._reason_timer.setInterval(600_000)
     compose.essential_action.trigger()
     type_text(compose.reason, "Road closed by flooding")
-    # Straight to Submit, within the pause that would otherwise save the reason.
+    assert compose._reason_timer.isActive()  # the reason is not saved yet
     window.submit_for_review()
     qtbot.waitUntil(lambda: window.refusal is not None, timeout=5000)
     refusal = window.refusal

@@ -165,6 +165,9 @@ class ComposeWidget(QWidget):
         reason_column.addWidget(self.reason)
         self._reason_row.setVisible(False)
         self._emitted: tuple[bool, bool, str] = (False, False, "")
+        # Until told otherwise (`show_essential_option`), as if a period were on: a
+        # composer on its own offers everything.
+        self._election_period_on = True
         # Per channel, from the latest report: posts in its thread, and the channels the
         # text is over on that cannot be split (there the over-limit block stands).
         self._thread_posts: dict[Channel, int] = {}
@@ -367,8 +370,13 @@ class ComposeWidget(QWidget):
     def show_essential_option(self, election_period_on: bool) -> None:
         """Offer "Essential" only while an election period is on (or when the draft is
         already marked essential, so the mark can be seen and taken off): at any other
-        time it would be a question nobody needs to answer."""
-        shown = election_period_on or self.essential_action.isChecked()
+        time it would be a question nobody needs to answer. Remembered for the next draft
+        shown."""
+        self._election_period_on = election_period_on
+        self._show_essential_option()
+
+    def _show_essential_option(self) -> None:
+        shown = self._election_period_on or self.essential_action.isChecked()
         self.essential_action.setVisible(shown)
         self.essential_button.setVisible(shown)
         self._reason_row.setVisible(shown and self.essential_action.isChecked())
@@ -384,7 +392,7 @@ class ComposeWidget(QWidget):
             action.setChecked(checked)
             action.blockSignals(False)
         self.reason.setText(reason)
-        self._reason_row.setVisible(essential)
+        self._show_essential_option()
         self._emitted = self.options()
         self._thread_posts, self._unsplittable = {}, set()
         self._use_options()

@@ -81,7 +81,9 @@ def _how_it_goes_out(revision: Revision) -> str:
     said = (
         channels_text(revision),
         thread_text(revision, {}),
-        essential_text(revision, isolate=True),  # a right-to-left reason stays in its place
+        # Isolated, so a right-to-left reason stays in its place; no break points: the
+        # history is copied and flows as HTML.
+        essential_text(revision, isolate=True, wrap=False),
     )
     return " ".join(part for part in said if part)
 

@@ -112,7 +112,6 @@ class MainWindow(QMainWindow):
         QWidget.setTabOrder(self.drafts_view, self.compose.focus_chain()[0])
         self._comment_bodies: dict[int, str] = {}
         # Until the rule pack says otherwise, no election period: "Essential" is hidden.
-        self._election_period_on = False
         self.compose.show_essential_option(False)
         self._build_menus()
         # Write-screen keys work wherever focus is on that screen (the list too).
@@ -337,7 +336,6 @@ class MainWindow(QMainWindow):
         self.autosave.track(self._store, draft.id, draft.body, draft.cursor_position)
         self.compose.set_channels(draft.channels)
         self.compose.set_options(draft.as_thread, draft.essential, draft.essential_reason)
-        self.compose.show_essential_option(self._election_period_on)
         self.editor.setPlainText(draft.body)
         cursor = self.editor.textCursor()
         # Qt positions count UTF-16 units; the last valid one is characterCount() - 1.
@@ -421,9 +419,11 @@ class MainWindow(QMainWindow):
         self.tabs.tabBar().setAccessibleName("Screens: Write, Review queue, Publish, Published")
         self.tabs.currentChanged.connect(self._on_screen_changed)
         # Every screen exists now: the user's shortcuts, each live on its own screen only.
+        # With the dialogs' own actions too (copies, dropped after), so a saved key for
+        # one is known, not reported as an unknown action at every start.
         from postdesk.ui.shortcuts import apply_saved_shortcuts
 
-        apply_saved_shortcuts(self.all_actions())
+        apply_saved_shortcuts(self._with_dialog_actions()[0])
 
     @Slot(int)
     def _on_screen_changed(self, index: int) -> None:
@@ -491,7 +491,6 @@ class MainWindow(QMainWindow):
         )
 
     def _on_election_period(self, on: bool) -> None:
-        self._election_period_on = on
         self.compose.show_essential_option(on)
 
     def _start_grammar(self) -> None:
@@ -529,8 +528,11 @@ class MainWindow(QMainWindow):
             return mastodon_limits(engine)
 
         def use(limits: MastodonServer | None) -> None:
-            if limits is not None:
-                self.compose.live.set_mastodon(limits)
+            from postdesk.analysis.channels import DEFAULT_MASTODON
+
+            # The account gone: back to the stock server's limits, as the review screen.
+            if limits is not None or self.compose.live.mastodon is not None:
+                self.compose.live.set_mastodon(limits or DEFAULT_MASTODON)
 
         self._worker.call(load, use, self._on_load_failed)
 
@@ -667,10 +669,12 @@ class MainWindow(QMainWindow):
                 draft_id, as_thread=as_thread, essential=essential, essential_reason=reason
             ),
             lambda _none: self._set_status("Post options saved"),
-            lambda error: self._on_options_refused(draft_id, error),
+            lambda error: self._on_options_refused(draft_id, (as_thread, essential, reason), error),
         )
 
-    def _on_options_refused(self, draft_id: int, error: BaseException) -> None:
+    def _on_options_refused(
+        self, draft_id: int, refused: tuple[bool, bool, str], error: BaseException
+    ) -> None:
         """Say so, and show the options as they are stored: a toggle that looks on but is
         not saved would mislead the author and the reviewer."""
         self._set_status(f"Post options not saved: {error}")
@@ -679,9 +683,13 @@ class MainWindow(QMainWindow):
             return
 
         def show(draft: DraftRecord | None) -> None:
-            if draft is not None and self.autosave.draft_id == draft_id:
+            # Only if the author has not changed them since: never undo their typing.
+            if (
+                draft is not None
+                and self.autosave.draft_id == draft_id
+                and self.compose.options() == refused
+            ):
                 self.compose.set_options(draft.as_thread, draft.essential, draft.essential_reason)
-                self.compose.show_essential_option(self._election_period_on)
 
         self._worker.call(lambda: store.get(draft_id), show, self._on_load_failed)
 

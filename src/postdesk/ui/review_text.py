@@ -122,10 +122,11 @@ def thread_text(revision: Revision, posts: dict[str, int]) -> str:
     return f"{text}."
 
 
-def essential_text(revision: Revision, *, isolate: bool = False) -> str:
+def essential_text(revision: Revision, *, isolate: bool = False, wrap: bool = True) -> str:
     """The author's election-period claim, with their reason ("" when not made).
 
-    With `isolate`, the reason is wrapped in direction isolates for display.
+    With `isolate`, the reason is wrapped in direction isolates for display, and (unless
+    `wrap` is False, for text that flows as HTML anyway) given invisible break points.
     """
     if not revision.essential:
         return ""
@@ -133,5 +134,5 @@ def essential_text(revision: Revision, *, isolate: bool = False) -> str:
     if not reason:
         return "Marked essential for the election period, but with no reason given."
     if isolate:
-        reason = f"{_ISOLATE}{breakable(reason)}{_END_ISOLATE}"
+        reason = f"{_ISOLATE}{breakable(reason) if wrap else reason}{_END_ISOLATE}"
     return f"Marked essential for the election period: {reason}"

@@ -9,7 +9,9 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-# Enough for a sentence or two; the field is a reason, not a second post.
+# Enough for a sentence or two; the field is a reason, not a second post. Counted in
+# UTF-16 units, as the composer's field counts its maximum length, so what the author
+# sees in the field is exactly what is kept.
 MAX_REASON_CHARS = 1_000
 # What storage puts in place of characters it cannot keep (NUL, a lone surrogate).
 _REPLACEMENT = "\ufffd"
@@ -26,6 +28,15 @@ def reason_given(reason: str) -> bool:
         unicodedata.category(character)[0] in "LNPS" and character != _REPLACEMENT
         for character in reason
     )
+
+
+def clipped_reason(reason: str) -> str:
+    """The reason cut to `MAX_REASON_CHARS` UTF-16 units, never inside a surrogate pair."""
+    units = reason.encode("utf-16-le", "surrogatepass")
+    if len(units) <= 2 * MAX_REASON_CHARS:
+        return reason
+    # "ignore" drops the half of a pair the cut would leave.
+    return units[: 2 * MAX_REASON_CHARS].decode("utf-16-le", "ignore")
 
 
 @dataclass(frozen=True)

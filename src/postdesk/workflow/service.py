@@ -37,7 +37,7 @@ from postdesk.storage.schema import (
 from postdesk.storage.text import storable
 from postdesk.workflow import audit, people
 from postdesk.workflow.errors import NotAllowed, NotFound, NotReady, StaleRevision, WrongState
-from postdesk.workflow.options import MAX_REASON_CHARS, PostOptions
+from postdesk.workflow.options import PostOptions, clipped_reason
 from postdesk.workflow.states import Action, Role, State, move_for
 
 if TYPE_CHECKING:
@@ -313,7 +313,7 @@ class Workflow:
     ) -> DraftView:
         """Choose how the draft goes out. Like an edit, a change after submission or
         approval takes it back to draft: the options are part of what is approved."""
-        reason = storable(essential_reason.strip())[:MAX_REASON_CHARS]
+        reason = clipped_reason(storable(essential_reason.strip()))
         with self._engine.begin() as connection:
             draft = self._load(connection, draft_id)
             self._require_own(connection, draft, Role.AUTHOR)
