@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from postdesk import settings
 from postdesk.publishing.adapter import (
     Account,
     AccountInfo,
@@ -26,7 +28,7 @@ from postdesk.publishing.adapter import (
 )
 from postdesk.publishing.publisher import Publisher, add_account, publications_of
 from postdesk.workflow import audit
-from postdesk.workflow.errors import NotAllowed
+from postdesk.workflow.errors import NotAllowed, NotReady
 from postdesk.workflow.states import State
 from tests.conftest import Team
 
@@ -183,6 +185,37 @@ def test_a_missing_token_fails_one_channel_and_a_retry_sends_only_that_one(setup
     assert platforms[Platform.MASTODON].texts() == [POST]  # not sent again
     assert platforms[Platform.X].texts() == [POST]
     assert team.workflow("bob").get(draft_id).state is State.PUBLISHED
+
+
+@pytest.mark.usefixtures("fresh_policy")
+def test_an_election_period_holds_the_rest_of_a_part_published_post_but_not_a_crashed_one(
+    setup,
+) -> None:
+    team, platforms, keyring, draft_id = setup
+    # Before the period: one post goes to Mastodon only (no X token here), and another
+    # crashes half way through sending.
+    del keyring.secrets[X_ACCOUNT.secret_key]
+    _publisher(team, platforms, keyring).publish(draft_id)
+    keyring.set(X_ACCOUNT.secret_key, TOKEN)
+    alice = team.workflow("alice")
+    crashed = alice.create_draft("Leisure centre pool closed today for repairs.", ["x"])
+    team.workflow("bob").approve(crashed.id, alice.submit(crashed.id).id)
+    platforms[Platform.X].crash_after_send = True
+    with pytest.raises(Crash):
+        _publisher(team, platforms, keyring).publish(crashed.id)
+
+    today = date.today()
+    settings.save(settings.Settings(election_periods=((today, today),)))
+
+    # Publishing again is a new publish, checked on its day: held, nothing sent.
+    with pytest.raises(NotReady, match="Election period"):
+        _publisher(team, platforms, keyring).publish(draft_id)
+    assert team.workflow("bob").get(draft_id).state is State.PARTLY_PUBLISHED
+    # A publish that stopped half way is finished whatever the day: it was checked when it
+    # started, and what it sent is found rather than left half done.
+    (outcome,) = _publisher(team, platforms, keyring).publish(crashed.id)
+    assert outcome.published
+    assert platforms[Platform.X].texts() == ["Leisure centre pool closed today for repairs."]
 
 
 def test_a_revoked_token_says_what_to_do(setup) -> None:
