@@ -334,24 +334,29 @@ def _start_with_periods(
     return start_app(location).window
 
 
+def _start_in_a_period(qtbot: QtBot, start_app: StartApp, location: DatabaseLocation) -> MainWindow:
+    """PostDesk started in an election period (today), once it offers Essential."""
+    today = date.today()
+    window = _start_with_periods(start_app, location, ((today, today),))
+    qtbot.waitUntil(window.compose.essential_button.isVisible, timeout=5000)
+    return window
+
+
 def test_essential_is_offered_only_during_an_election_period(
     qtbot: QtBot, start_app: StartApp, sqlite_location: DatabaseLocation
 ) -> None:
-    today = date.today()
-    window = _start_with_periods(start_app, sqlite_location, ((today, today),))
+    window = _start_in_a_period(qtbot, start_app, sqlite_location)
     compose = window.compose
-    qtbot.waitUntil(compose.essential_button.isVisible, timeout=5000)
     assert compose.essential_action.isVisible()
 
 
 def test_outside_an_election_period_essential_is_hidden_unless_already_marked(
     qtbot: QtBot, start_app: StartApp, sqlite_location: DatabaseLocation
 ) -> None:
-    today = date.today()
-    window = _start_with_periods(start_app, sqlite_location, ((today, today),))
+    window = _start_in_a_period(qtbot, start_app, sqlite_location)
     compose = window.compose
-    qtbot.waitUntil(compose.essential_button.isVisible, timeout=5000)
     # The period is moved to last year in Preferences: the option goes.
+    today = date.today()
     last_year = today - timedelta(days=365)
     settings.save(
         settings.Settings(
@@ -372,10 +377,8 @@ def test_outside_an_election_period_essential_is_hidden_unless_already_marked(
 def test_a_reason_typed_just_before_submitting_is_the_one_submitted(
     qtbot: QtBot, start_app: StartApp, sqlite_location: DatabaseLocation
 ) -> None:
-    today = date.today()
-    window = _start_with_periods(start_app, sqlite_location, ((today, today),))
+    window = _start_in_a_period(qtbot, start_app, sqlite_location)
     compose = window.compose
-    qtbot.waitUntil(compose.essential_button.isVisible, timeout=5000)
     # However slow this machine, the pause that would save the reason does not end first.
     compose._reason_timer.setInterval(600_000)
     compose.essential_action.trigger()

@@ -423,7 +423,7 @@ class MainWindow(QMainWindow):
         # one is known, not reported as an unknown action at every start.
         from postdesk.ui.shortcuts import apply_saved_shortcuts
 
-        apply_saved_shortcuts(self._with_dialog_actions()[0])
+        apply_saved_shortcuts(self._with_dialog_actions(keyed=False)[0])
 
     @Slot(int)
     def _on_screen_changed(self, index: int) -> None:
@@ -599,18 +599,20 @@ class MainWindow(QMainWindow):
             if not isinstance(parent := action.parent(), QWidget) or parent.window() is self
         ]
 
-    def _with_dialog_actions(self) -> tuple[list[QAction], list[QAction]]:
+    def _with_dialog_actions(self, *, keyed: bool = True) -> tuple[list[QAction], list[QAction]]:
         """This window's actions with copies of its dialogs' own (the comment dialog's
         Save, with the user's keys), so Preferences and the shortcut sheet list them even
         when no such dialog is open; and the copies apart, for the view that shows them to
-        keep (`setParent`). A dialog reads the saved keys when it opens."""
+        keep (`setParent`). A dialog reads the saved keys when it opens. `keyed=False`
+        leaves the copies' keys to the caller, which applies the settings to all at once."""
         copies: list[QAction] = []
         if self.review is not None:
             from postdesk.ui.comment_dialog import save_comment_action
             from postdesk.ui.shortcuts import apply_saved_shortcuts
 
             copies.append(save_comment_action(None))
-            apply_saved_shortcuts(copies, report_unknown=False)
+            if keyed:
+                apply_saved_shortcuts(copies, report_unknown=False)
         return [*self.all_actions(), *copies], copies
 
     @Slot()
